@@ -1,0 +1,133 @@
+//! The Passerelle checker.
+//!
+//! [`check`] turns the files of one or more packs (already read into a [`SourceMap`] by the
+//! loader) into a typed [`model::Model`] plus diagnostics: syntax, names, types, missing
+//! translations, duplicates, cycles, citations, periods, gates, layers and lints.
+//! [`semantics`] is the reference evaluator: the specification of verdicts, used by the
+//! checker's [`search`] and as the oracle the compiled engine is tested against.
+//!
+//! **Architecture invariant:** no I/O. The loader (crate `passerelle`) reads folders;
+//! this crate only sees texts.
+
+mod graph;
+mod lower;
+mod lower2;
+mod manifest;
+
+pub mod answers;
+pub mod model;
+pub mod search;
+pub mod semantics;
+
+pub use manifest::{Manifest, parse_manifest, valid_id};
+
+use passerelle_diag::{Diag, Diags, FileId, SourceMap};
+use passerelle_syntax::ParsedFile;
+
+/// One pack's files, as the loader found them.
+#[derive(Clone, Debug)]
+pub struct PackInput {
+    /// The folder, as shown to people.
+    pub dir: String,
+    /// `pack.toml`.
+    pub manifest: FileId,
+    /// The Markdown files, in path order.
+    pub files: Vec<FileId>,
+}
+
+/// What to run.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Run the lints that search (conditions never true). Layer conflicts always run.
+    pub search_lints: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { search_lints: true }
+    }
+}
+
+/// The result of a check.
+#[derive(Debug)]
+pub struct Checked {
+    /// The model (complete only when `diags` has no errors).
+    pub model: model::Model,
+    /// Diagnostics, sorted by file and position.
+    pub diags: Diags,
+    /// The split files (for the formatter and the publisher).
+    pub files: Vec<ParsedFile>,
+}
+
+/// Checks packs, base packs first.
+pub fn check(map: &SourceMap, packs: &[PackInput], opts: &Options) -> Checked {
+    let mut diags: Vec<Diag> = Vec::new();
+    let mut manifests = Vec::new();
+    for p in packs {
+        let text = map.text(p.manifest);
+        manifests.push(parse_manifest(p.manifest, text, &mut diags));
+    }
+    let mut parsed: Vec<(usize, ParsedFile)> = Vec::new();
+    for (pi, p) in packs.iter().enumerate() {
+        for &f in &p.files {
+            parsed.push((pi, passerelle_syntax::split(f, map.text(f), &mut diags)));
+        }
+    }
+    let mut lw = lower::Lowerer::new();
+    lw.diags = diags;
+    let mut pack_ids = Vec::new();
+    for (p, man) in packs.iter().zip(manifests) {
+        let man = man.unwrap_or_else(|| Manifest {
+            id: p.dir.clone(),
+            version: "0.0.0".to_string(),
+            layer: model::Layer::GcWide,
+            title: passerelle_diag::Bi::new(p.dir.clone(), p.dir.clone()),
+            builds_on: Vec::new(),
+        });
+        pack_ids.push(lw.add_pack(man, p.dir.clone(), Some(p.manifest)));
+    }
+    for (pi, pf) in &parsed {
+        lw.register_file(pack_ids[*pi], pf, map.text(pf.file));
+    }
+    lw.lower_all();
+    lw.resolve_displaces();
+    let defs_ok = lw.order_defs();
+    lw.check_gates();
+    lw.lint_unused();
+    lw.lint_unverified();
+    let errors_so_far = lw.diags.iter().any(Diag::is_error);
+    if !errors_so_far && defs_ok {
+        lw.check_layers();
+        if opts.search_lints {
+            lw.lint_never_true();
+        }
+    }
+    let model = std::mem::take(&mut lw.m);
+    let raw = std::mem::take(&mut lw.diags);
+    drop(lw);
+    let mut diags = Diags::new();
+    let files: Vec<ParsedFile> = parsed.into_iter().map(|(_, f)| f).collect();
+    for mut d in raw {
+        d.context = provision_context(&model, &files, &d);
+        diags.push(d);
+    }
+    diags.sort();
+    Checked {
+        model,
+        diags,
+        files,
+    }
+}
+
+/// The provision heading enclosing a diagnostic's primary span, e.g. `privacy-act § 5(2)`.
+fn provision_context(m: &model::Model, files: &[ParsedFile], d: &Diag) -> Option<String> {
+    let span = d.primary.as_ref()?.span;
+    let pf = files.iter().find(|f| f.file == span.file)?;
+    let inst = m.instruments.iter().find(|i| i.file == span.file)?;
+    let block = pf
+        .blocks
+        .iter()
+        .find(|b| b.content.start <= span.start && span.start <= b.content.end)?;
+    let p = pf.provisions.get(block.provision?)?;
+    Some(format!("{} § {}", inst.id, p.section))
+}

@@ -1,0 +1,143 @@
+//! `passerelle`: the command line.
+
+mod commands;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use passerelle_diag::Lang;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Passerelle: policy rules as code for digital delivery teams.
+#[derive(Parser)]
+#[command(name = "passerelle", version, about, long_about = None)]
+struct Cli {
+    /// Language of messages: en or fr (default: from LANG, else en).
+    #[arg(long, global = true)]
+    lang: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum Format {
+    /// For people (graphical in a terminal).
+    #[default]
+    Human,
+    /// Sentences only, for screen readers.
+    Plain,
+    /// One JSON object per line.
+    Json,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OutFormat {
+    /// JSON.
+    Json,
+    /// Indented text.
+    Text,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse, resolve, type-check and lint packs.
+    Check {
+        /// Pack folders (default: the current folder).
+        packs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Folder holding the official texts (laws/ and tbs/): resolve every citation in it.
+        #[arg(long)]
+        sources: Option<PathBuf>,
+        /// With --sources: record the fingerprint of every cited provision of verified rules.
+        #[arg(long, requires = "sources")]
+        record_fingerprints: bool,
+    },
+    /// Run the scenarios of packs.
+    Test {
+        /// Pack folders (default: the current folder).
+        packs: Vec<PathBuf>,
+    },
+    /// Evaluate answers against packs.
+    Eval {
+        /// Pack folder (repeat for layers; base packs are found through `builds_on`).
+        #[arg(long = "pack", required = true)]
+        packs: Vec<PathBuf>,
+        /// Answers as JSON (a file, or - for standard input).
+        #[arg(long)]
+        facts: PathBuf,
+        /// Date of the rules in force (YYYY-MM-DD; default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// json or text.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+        /// Leave out explanations.
+        #[arg(long)]
+        no_explain: bool,
+    },
+    /// Rewrite rule blocks in canonical layout.
+    Fmt {
+        /// Files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Only report files that would change (exit 1 if any).
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn detect_lang(flag: Option<&str>) -> Lang {
+    if let Some(l) = flag.and_then(Lang::parse) {
+        return l;
+    }
+    for var in ["PASSERELLE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        if let Ok(v) = std::env::var(var) {
+            if v.to_ascii_lowercase().starts_with("fr") {
+                return Lang::Fr;
+            }
+            if !v.is_empty() && v != "C" && v != "POSIX" {
+                return Lang::En;
+            }
+        }
+    }
+    Lang::En
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = detect_lang(cli.lang.as_deref());
+    if let Some(l) = &cli.lang {
+        if Lang::parse(l).is_none() {
+            eprintln!(
+                "unknown language `{l}`: use en or fr / langue inconnue « {l} » : utilisez en ou fr"
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let code = match cli.command {
+        Command::Check {
+            packs,
+            format,
+            sources,
+            record_fingerprints,
+        } => commands::check::run(
+            &packs,
+            format,
+            lang,
+            sources.as_deref(),
+            record_fingerprints,
+        ),
+        Command::Fmt { paths, check } => commands::fmt::run(&paths, check, lang),
+        Command::Test { packs } => commands::test::run(&packs, lang),
+        Command::Eval {
+            packs,
+            facts,
+            as_of,
+            format,
+            no_explain,
+        } => commands::eval::run(&packs, &facts, as_of.as_deref(), format, !no_explain, lang),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,99 @@
+//! A checked and compiled set of packs, ready to evaluate.
+
+use crate::load::{LoadedPacks, load_packs};
+use passerelle_check::model::Model;
+use passerelle_check::{Checked, Options};
+use passerelle_diag::{Diags, SourceMap};
+use passerelle_ir::Program;
+use std::path::PathBuf;
+
+/// Packs loaded, checked and compiled.
+#[derive(Debug)]
+pub struct Pack {
+    /// The model.
+    pub model: Model,
+    /// The compiled program.
+    pub program: Program,
+    /// Every file read.
+    pub map: SourceMap,
+    /// Digest of each pack (same order as `model.packs`).
+    pub digests: Vec<String>,
+    /// Folder of each pack.
+    pub dirs: Vec<PathBuf>,
+    /// Warnings from the check.
+    pub warnings: Diags,
+    /// The split files.
+    pub files: Vec<passerelle_syntax::ParsedFile>,
+}
+
+/// Why packs could not be used.
+#[derive(Debug)]
+pub struct PackError {
+    /// Every diagnostic (errors and warnings).
+    pub diags: Diags,
+    /// The files, to render the diagnostics.
+    pub map: SourceMap,
+}
+
+impl std::fmt::Display for PackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} error(s) in the packs", self.diags.error_count())
+    }
+}
+
+impl std::error::Error for PackError {}
+
+impl Pack {
+    /// Loads, checks and compiles pack folders (and the packs they build on).
+    pub fn load(dirs: &[PathBuf]) -> Result<Pack, PackError> {
+        Pack::load_with(dirs, &Options::default())
+    }
+
+    /// Same, with check options.
+    pub fn load_with(dirs: &[PathBuf], opts: &Options) -> Result<Pack, PackError> {
+        let loaded = load_packs(dirs);
+        Pack::from_loaded(loaded, opts)
+    }
+
+    /// Checks and compiles packs already read.
+    pub fn from_loaded(loaded: LoadedPacks, opts: &Options) -> Result<Pack, PackError> {
+        let LoadedPacks {
+            map,
+            inputs,
+            dirs,
+            digests,
+            diags: load_diags,
+        } = loaded;
+        let Checked {
+            model,
+            diags,
+            files,
+        } = passerelle_check::check(&map, &inputs, opts);
+        let mut all = load_diags;
+        all.extend(diags);
+        if all.has_errors() || inputs.is_empty() {
+            all.sort();
+            return Err(PackError { diags: all, map });
+        }
+        let program = passerelle_ir::compile(&model);
+        Ok(Pack {
+            model,
+            program,
+            map,
+            digests,
+            dirs,
+            warnings: all,
+            files,
+        })
+    }
+
+    /// The top pack's id, version and digest.
+    pub fn top(&self) -> (&str, &str, &str) {
+        let p = self.model.packs.last();
+        (
+            p.map(|p| p.id.as_str()).unwrap_or(""),
+            p.map(|p| p.version.as_str()).unwrap_or(""),
+            self.digests.last().map(String::as_str).unwrap_or(""),
+        )
+    }
+}
