@@ -318,16 +318,16 @@ impl Lowerer<'_> {
                 } else {
                     ("rule", "règle")
                 };
-                let why_en = if why.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {why}")
+                let reason = |t: &str, colon: &str| {
+                    let t = t.trim().trim_end_matches('.');
+                    if t.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{colon} {t}")
+                    }
                 };
-                let why_fr = if why.is_empty() {
-                    String::new()
-                } else {
-                    format!(" : {why}")
-                };
+                let why_en = reason(&why.en, ":");
+                let why_fr = reason(&why.fr, " :");
                 self.diags.push(
                     Diag::warning(
                         Code::UnverifiedRule,

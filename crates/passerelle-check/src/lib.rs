@@ -74,6 +74,18 @@ pub fn check(map: &SourceMap, packs: &[PackInput], opts: &Options) -> Checked {
         }
     }
     let mut lw = lower::Lowerer::new();
+    lw.broken = diags
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.code,
+                passerelle_diag::Code::Syntax
+                    | passerelle_diag::Code::InvalidLiteral
+                    | passerelle_diag::Code::TooDeep
+            )
+        })
+        .filter_map(|d| d.primary.as_ref().map(|p| p.span))
+        .collect();
     lw.diags = diags;
     let mut pack_ids = Vec::new();
     for (p, man) in packs.iter().zip(manifests) {

@@ -48,6 +48,9 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) pending_owners: Vec<(InstrumentId, String, Span)>,
     /// `displaces` names, resolved once every rule is registered.
     pub(crate) pending_displaces: Vec<(RuleId, Vec<String>)>,
+    /// Where syntax errors are, so that declarations they broke do not also report
+    /// missing fields.
+    pub(crate) broken: Vec<Span>,
 }
 
 /// The names in scope for an expression: binders of quantifiers and per-item rules.
@@ -73,6 +76,7 @@ impl<'a> Lowerer<'a> {
             displaces_spans: Vec::new(),
             pending_owners: Vec::new(),
             pending_displaces: Vec::new(),
+            broken: Vec::new(),
         }
     }
 
@@ -482,7 +486,7 @@ impl<'a> Lowerer<'a> {
                         domain: None,
                         phase: None,
                         owner: None,
-                        status: Status::Unverified(String::new()),
+                        status: Status::Unverified(Bi::default()),
                         period: Period::default(),
                         per_item: None,
                         displaces: Vec::new(),
@@ -517,7 +521,7 @@ impl<'a> Lowerer<'a> {
                         explanation: Bi::default(),
                         citations: Vec::new(),
                         relevant_when: None,
-                        status: Status::Unverified(String::new()),
+                        status: Status::Unverified(Bi::default()),
                         span,
                         pack: ctx.pack,
                     });
@@ -891,7 +895,17 @@ impl Lowerer<'_> {
         map
     }
 
+    /// Whether a syntax error lies inside this span.
+    pub(crate) fn is_broken(&self, span: Span) -> bool {
+        self.broken
+            .iter()
+            .any(|b| b.file == span.file && b.start >= span.start && b.start <= span.end)
+    }
+
     pub(crate) fn missing(&mut self, decl: &Field, key: &str) {
+        if self.is_broken(decl.span) {
+            return;
+        }
         let what = decl.key.name.clone();
         let span = decl.name_arg().map(|n| n.span).unwrap_or(decl.key.span);
         self.err(
@@ -1037,6 +1051,9 @@ impl Lowerer<'_> {
         if let AK::Date(d) = e.kind {
             return Some(d);
         }
+        if matches!(e.kind, AK::Error) {
+            return None;
+        }
         let key = f.key.name.clone();
         self.err(
             Code::BadValue,
@@ -1054,6 +1071,9 @@ impl Lowerer<'_> {
         let e = self.one_arg(f)?;
         if let AK::Str(s) = &e.kind {
             return Some(s.clone());
+        }
+        if matches!(e.kind, AK::Error) {
+            return None;
         }
         let key = f.key.name.clone();
         self.err(

@@ -443,17 +443,30 @@ impl Lowerer<'_> {
     /// `verified DATE` / `unverified "why"`.
     fn status(&mut self, decl: &Field, fm: &FieldMap) -> Status {
         match (fm.one("verified"), fm.one("unverified")) {
-            (Some(v), None) => self
-                .date_arg(v)
-                .map(Status::Verified)
-                .unwrap_or(Status::Unverified(String::new())),
+            (Some(v), None) => match self.date_arg(v) {
+                Some(d) => Status::Verified(d),
+                // The date is malformed (already reported): do not also warn "unverified".
+                None => Status::Verified(jiff::civil::Date::constant(2000, 1, 1)),
+            },
             (None, Some(u)) => {
-                let why = if u.args.is_empty() {
-                    String::new()
+                if u.body.is_some() {
+                    Status::Unverified(self.bi(u))
                 } else {
-                    self.string_arg(u).unwrap_or_default()
-                };
-                Status::Unverified(why)
+                    self.err_at(
+                        Code::MissingTranslation,
+                        u.span,
+                        Bi::new(
+                            "say why the rule is unverified, in English and French",
+                            "indiquez pourquoi la règle n'est pas vérifiée, en anglais et en français",
+                        ),
+                        Bi::new("reason missing or in one language", "raison absente ou dans une seule langue"),
+                    )
+                    .help = Some(Bi::new(
+                        "write `unverified { en \"…\" fr \"…\" }`: the reason is shown to people under “to confirm”",
+                        "écrivez « unverified { en \"…\" fr \"…\" } » : la raison est présentée sous « à confirmer »",
+                    ));
+                    Status::Unverified(Bi::default())
+                }
             }
             (Some(v), Some(_)) => {
                 self.err_at(
@@ -465,7 +478,10 @@ impl Lowerer<'_> {
                     ),
                     Bi::new("both given", "les deux sont donnés"),
                 );
-                Status::Unverified(String::new())
+                Status::Unverified(Bi::default())
+            }
+            (None, None) if self.is_broken(decl.span) => {
+                Status::Verified(jiff::civil::Date::constant(2000, 1, 1))
             }
             (None, None) => {
                 let what = decl.key.name.clone();
@@ -474,8 +490,8 @@ impl Lowerer<'_> {
                     Code::MissingField,
                     span,
                     Bi::new(
-                        format!("`{what}` says neither `verified YYYY-MM-DD` nor `unverified \"why\"`"),
-                        format!("« {what} » n'indique ni « verified AAAA-MM-JJ » ni « unverified \"pourquoi\" »"),
+                        format!("`{what}` says neither `verified YYYY-MM-DD` nor `unverified {{ en \"why\" fr \"pourquoi\" }}`"),
+                        format!("« {what} » n'indique ni « verified AAAA-MM-JJ » ni « unverified {{ en \"why\" fr \"pourquoi\" }} »"),
                     ),
                     Bi::new("verification status missing", "statut de vérification manquant"),
                 )
@@ -483,7 +499,7 @@ impl Lowerer<'_> {
                     "say when you checked it against the source text, or why you could not",
                     "indiquez quand vous l'avez vérifiée dans le texte source, ou pourquoi vous n'avez pas pu",
                 ));
-                Status::Unverified(String::new())
+                Status::Unverified(Bi::default())
             }
         }
     }
@@ -761,7 +777,7 @@ impl Lowerer<'_> {
         }
         let status = self.status(f, &fm);
         let citations = self.citations(&fm, ctx);
-        if citations.is_empty() && fm.many("cites").is_empty() {
+        if citations.is_empty() && fm.many("cites").is_empty() && !self.is_broken(f.span) {
             let span = f.name_arg().map(|n| n.span).unwrap_or(f.key.span);
             let what = f.key.name.clone();
             self.err_at(

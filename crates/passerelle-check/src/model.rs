@@ -666,8 +666,8 @@ word_enum!(
 pub enum Status {
     /// Checked against the source text on that day.
     Verified(Date),
-    /// Not checked, and why.
-    Unverified(String),
+    /// Not checked, and why (in both languages).
+    Unverified(Bi),
 }
 
 impl Status {

@@ -655,11 +655,15 @@ impl Env<'_> {
                         rules.push((0..items.len()).map(|i| self.status(r, Some(i))).collect())
                     }
                     None => {
-                        // The list itself is unknown.
-                        let st = if rule.period.contains(self.as_of) {
-                            Status3::Undetermined
-                        } else {
+                        // The list itself is unknown: decided only if no item could make the
+                        // rule apply (its condition is false for an item whose fields are
+                        // all unknown, hence, by monotonicity, for every item).
+                        let st = if !rule.period.contains(self.as_of) {
                             Status3::NotInForce
+                        } else if self.status(r, Some(usize::MAX)) == Status3::NotApplies {
+                            Status3::NotApplies
+                        } else {
+                            Status3::Undetermined
                         };
                         rules.push(vec![st]);
                     }

@@ -78,6 +78,23 @@ enum Command {
         #[arg(long)]
         no_explain: bool,
     },
+    /// Generate a valid synthetic pack (for benchmarks and tests).
+    Gen {
+        /// Number of rules.
+        #[arg(long, default_value_t = 50)]
+        rules: usize,
+        /// Number of facts.
+        #[arg(long, default_value_t = 30)]
+        facts: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Rules per instrument file.
+        #[arg(long, default_value_t = 500)]
+        rules_per_file: usize,
+        /// Folder to write (created if needed).
+        out: PathBuf,
+    },
     /// Rewrite rule blocks in canonical layout.
     Fmt {
         /// Files or folders (default: the current folder).
@@ -131,6 +148,40 @@ fn main() -> ExitCode {
         ),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, lang),
         Command::Test { packs } => commands::test::run(&packs, lang),
+        Command::Gen {
+            rules,
+            facts,
+            seed,
+            rules_per_file,
+            out,
+        } => {
+            let files = passerelle::generate::generate(&passerelle::generate::GenOptions {
+                rules,
+                facts,
+                seed,
+                rules_per_file,
+            });
+            match passerelle::generate::write(&out, &files) {
+                Ok(()) => {
+                    match lang {
+                        Lang::En => eprintln!("wrote {} files to {}", files.len(), out.display()),
+                        Lang::Fr => {
+                            eprintln!("{} fichiers écrits dans {}", files.len(), out.display())
+                        }
+                    }
+                    0
+                }
+                Err(e) => {
+                    match lang {
+                        Lang::En => eprintln!("error: cannot write {}: {e}", out.display()),
+                        Lang::Fr => {
+                            eprintln!("erreur : impossible d'écrire {} : {e}", out.display())
+                        }
+                    }
+                    1
+                }
+            }
+        }
         Command::Eval {
             packs,
             facts,

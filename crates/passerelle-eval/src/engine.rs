@@ -431,14 +431,21 @@ impl<'p> Evaluator<'p> {
             let in_force = o.as_of >= r.period.0 && o.as_of <= r.period.1;
             let ci32 = u32::try_from(ci).unwrap_or(u32::MAX);
             let Some(n) = ctx.items(g).map(Vec::len) else {
+                // The list is unknown: the rule is decided only if it cannot apply to any
+                // item, i.e. it does not apply to an item whose fields are all unknown.
+                let status = if !in_force {
+                    Status::NotInForce
+                } else if item_status(p, &ctx, &o.holds, ci, usize::MAX, &mut self.vars).0
+                    == Status::NotApplies
+                {
+                    Status::NotApplies
+                } else {
+                    Status::Undetermined
+                };
                 items.push(ItemStatus {
                     rule: ci32,
                     item: None,
-                    status: if in_force {
-                        Status::Undetermined
-                    } else {
-                        Status::NotInForce
-                    },
+                    status,
                     by: u32::MAX,
                 });
                 continue;

@@ -131,6 +131,15 @@ impl Printer<'_> {
                 None
             };
         }
+        // Only a bilingual text (`en` and `fr`) goes on one line; other bodies are lists of
+        // answers or declarations, easier to read one per line.
+        let bilingual = body
+            .items
+            .iter()
+            .all(|i| matches!(i, Item::Field(f) if matches!(f.key.name.as_str(), "en" | "fr")));
+        if !bilingual {
+            return None;
+        }
         let mut parts = Vec::new();
         for item in &body.items {
             let Item::Field(f) = item else { return None };

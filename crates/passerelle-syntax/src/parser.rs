@@ -23,6 +23,7 @@ pub fn parse_body(file: FileId, text: &str, base: usize, diags: &mut Vec<Diag>) 
         depth: 0,
         nest: 0,
         poisoned: false,
+        unclosed: false,
         comment_in_expr: false,
         diags,
     };
@@ -45,6 +46,8 @@ struct Parser<'a, 'd> {
     nest: usize,
     /// Set after a nesting-limit error: the rest of the block is skipped silently.
     poisoned: bool,
+    /// Set when a body ended at a field less indented than its opening line.
+    unclosed: bool,
     comment_in_expr: bool,
     diags: &'d mut Vec<Diag>,
 }
@@ -177,11 +180,10 @@ impl Parser<'_, '_> {
                 TokKind::Eof => return,
                 TokKind::Newline if level == 0 && self.nest == 0 => return,
                 TokKind::LBrace | TokKind::LBracket | TokKind::LParen => level += 1,
+                TokKind::RBrace if level == 0 => return,
                 TokKind::RBrace | TokKind::RBracket | TokKind::RParen => {
-                    if level == 0 {
-                        return;
-                    }
-                    level -= 1;
+                    // A stray `]` or `)` at this level is skipped with the rest of the line.
+                    level = level.saturating_sub(1);
                 }
                 _ => {}
             }
@@ -189,8 +191,28 @@ impl Parser<'_, '_> {
         }
     }
 
-    /// Parses items until `}` (when `braced`) or the end of input.
+    /// Indentation (in characters) of the line holding a span.
+    fn indent_of(&self, span: Span) -> usize {
+        let off = (span.start as usize)
+            .saturating_sub(self.base)
+            .min(self.text.len());
+        let line_start = self.text[..off].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        self.text[line_start..]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .count()
+    }
+
+    /// Parses items until `}` (when `braced`) or the end of input. In a braced body, a field
+    /// that starts a line no more indented than the line that opened the body means the
+    /// author forgot the `}`: the body ends there (reported by the caller).
     fn items(&mut self, braced: bool) -> Vec<Item> {
+        self.items_until(braced, None)
+    }
+
+    fn items_until(&mut self, braced: bool, open_indent: Option<usize>) -> Vec<Item> {
+        // Only after an error in this body: valid code never ends a body early.
+        let start_errs = self.diags.len();
         let mut items = Vec::new();
         let mut newlines = 2usize; // the start counts as the start of a line, not a blank
         let mut first = true;
@@ -233,6 +255,16 @@ impl Parser<'_, '_> {
                     self.bump();
                     newlines = 0;
                     first = false;
+                }
+                TokKind::Ident
+                    if self.diags.len() > start_errs
+                        && !first
+                        && open_indent.is_some_and(|oi| {
+                            newlines > 0 && self.indent_of(self.span()) <= oi
+                        }) =>
+                {
+                    self.unclosed = true;
+                    return items;
                 }
                 TokKind::Ident => {
                     let blank = !first && newlines >= 2;
@@ -341,12 +373,30 @@ impl Parser<'_, '_> {
                 span: open,
             };
         }
+        let open_indent = self.indent_of(open);
         self.bump(); // {
         let saved_nest = std::mem::replace(&mut self.nest, 0);
-        let items = self.items(true);
+        self.unclosed = false;
+        let items = self.items_until(true, Some(open_indent));
         self.nest = saved_nest;
         let close = self.span();
-        if matches!(self.kind(), TokKind::RBrace) {
+        if std::mem::replace(&mut self.unclosed, false) {
+            self.error(
+                open,
+                Code::Syntax,
+                Bi::new(
+                    "this `{` is never closed",
+                    "cette « { » n'est jamais fermée",
+                ),
+                Bi::new("opened here", "ouverte ici"),
+            );
+            if let Some(d) = self.diags.last_mut() {
+                d.help = Some(Bi::new(
+                    "add `}` before the next field of the enclosing block",
+                    "ajoutez « } » avant le champ suivant du bloc englobant",
+                ));
+            }
+        } else if matches!(self.kind(), TokKind::RBrace) {
             self.bump();
         }
         self.leave();
@@ -477,10 +527,6 @@ impl Parser<'_, '_> {
             }
             self.bump();
             self.skip_nested_trivia();
-            while self.nest == 0 && matches!(self.kind(), TokKind::Newline) {
-                // An operator at the end of a line continues on the next.
-                self.bump();
-            }
             let rhs = self.expr_bp(op.power() + 1);
             let span = lhs.span.to(rhs.span);
             lhs = Expr {

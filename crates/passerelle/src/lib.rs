@@ -5,6 +5,7 @@
 //! **API boundary:** this is the only crate below the interfaces that reads files.
 
 pub mod describe;
+pub mod generate;
 pub mod load;
 pub mod pack;
 pub mod scenario;

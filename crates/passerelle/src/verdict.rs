@@ -781,7 +781,9 @@ pub fn build(
                     id,
                     text: r.text.get(lang).to_string(),
                     reason: match &r.status {
-                        passerelle_check::model::Status::Unverified(why) => why.clone(),
+                        passerelle_check::model::Status::Unverified(why) => {
+                            why.get(lang).to_string()
+                        }
                         _ => String::new(),
                     },
                     citations: b.citations(&r.citations),
