@@ -78,6 +78,19 @@ enum Command {
         #[arg(long)]
         no_explain: bool,
     },
+    /// Print the official text of a provision.
+    Cite {
+        /// Instrument id, e.g. privacy-act.
+        instrument: String,
+        /// Section as the instrument numbers it, e.g. 5(2).
+        section: String,
+        /// Folder holding the official texts (laws/ and tbs/).
+        #[arg(long)]
+        sources: PathBuf,
+        /// Pack declaring the instrument (default: packs/gc-digital).
+        #[arg(long = "pack")]
+        packs: Vec<PathBuf>,
+    },
     /// Generate a valid synthetic pack (for benchmarks and tests).
     Gen {
         /// Number of rules.
@@ -148,6 +161,19 @@ fn main() -> ExitCode {
         ),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, lang),
         Command::Test { packs } => commands::test::run(&packs, lang),
+        Command::Cite {
+            instrument,
+            section,
+            sources,
+            packs,
+        } => {
+            let packs = if packs.is_empty() {
+                vec![PathBuf::from("packs/gc-digital")]
+            } else {
+                packs
+            };
+            commands::sources::cite(&packs, &sources, &instrument, &section, lang)
+        }
         Command::Gen {
             rules,
             facts,

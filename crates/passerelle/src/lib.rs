@@ -9,6 +9,7 @@ pub mod generate;
 pub mod load;
 pub mod pack;
 pub mod scenario;
+pub mod sources;
 pub mod text;
 pub mod verdict;
 

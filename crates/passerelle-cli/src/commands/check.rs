@@ -1,8 +1,10 @@
-//! `passerelle check`.
+//! `passerelle check`: each pack folder is checked with the packs it builds on; a base
+//! shared by several folders is reported once.
 
 use super::{print_diags, summary};
 use crate::Format;
-use passerelle_diag::Lang;
+use passerelle_diag::{Diag, Lang};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub fn run(
@@ -17,20 +19,55 @@ pub fn run(
     } else {
         packs.to_vec()
     };
-    let loaded = passerelle::load_packs(&dirs);
-    let mut all = loaded.diags.clone();
-    let checked = passerelle_check::check(
-        &loaded.map,
-        &loaded.inputs,
-        &passerelle_check::Options::default(),
-    );
-    all.extend(checked.diags.iter().cloned());
-    let _ = (sources, record);
-    all.sort();
-    print_diags(all.iter(), &loaded.map, format, lang);
-    let (e, w) = (all.error_count(), all.warning_count());
-    if format != Format::Json {
-        eprintln!("{}", summary(e, w, lang));
+    let mut seen: HashSet<(String, u32, u32, &'static str)> = HashSet::new();
+    let (mut errors, mut warnings) = (0usize, 0usize);
+    for dir in &dirs {
+        let loaded = passerelle::load_packs(std::slice::from_ref(dir));
+        let mut all = loaded.diags.clone();
+        let checked = passerelle_check::check(
+            &loaded.map,
+            &loaded.inputs,
+            &passerelle_check::Options::default(),
+        );
+        all.extend(checked.diags.iter().cloned());
+        if let Some(src) = sources {
+            if !all.has_errors() {
+                all.extend(crate::commands::sources::check_sources(
+                    &checked.model,
+                    &loaded.map,
+                    &loaded.dirs,
+                    src,
+                    record,
+                    lang,
+                ));
+            }
+        }
+        all.sort();
+        let fresh: Vec<&Diag> = all
+            .iter()
+            .filter(|d| {
+                let key = match &d.primary {
+                    Some(p) => (
+                        loaded
+                            .map
+                            .get(p.span.file)
+                            .map(|f| f.name.clone())
+                            .unwrap_or_default(),
+                        p.span.start,
+                        p.span.end,
+                        d.code.as_str(),
+                    ),
+                    None => (d.message.en.clone(), 0, 0, d.code.as_str()),
+                };
+                seen.insert(key)
+            })
+            .collect();
+        errors += fresh.iter().filter(|d| d.is_error()).count();
+        warnings += fresh.iter().filter(|d| !d.is_error()).count();
+        print_diags(fresh, &loaded.map, format, lang);
     }
-    if e > 0 { 1 } else { 0 }
+    if format != Format::Json {
+        eprintln!("{}", summary(errors, warnings, lang));
+    }
+    if errors > 0 { 1 } else { 0 }
 }

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod eval;
 pub mod fmt;
+pub mod sources;
 pub mod test;
 
 use crate::Format;
