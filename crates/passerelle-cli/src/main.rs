@@ -78,6 +78,18 @@ enum Command {
         #[arg(long)]
         no_explain: bool,
     },
+    /// Serve the web interview, results and JSON API.
+    Serve {
+        /// Pack folders (default: the bundled packs).
+        #[arg(long = "pack")]
+        packs: Vec<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Database: sqlite://FILE (default: passerelle.db in the working folder) or postgres://…
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// Print the official text of a provision.
     Cite {
         /// Instrument id, e.g. privacy-act.
@@ -161,6 +173,18 @@ fn main() -> ExitCode {
         ),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, lang),
         Command::Test { packs } => commands::test::run(&packs, lang),
+        Command::Serve { packs, addr, db } => {
+            match passerelle_web::run(passerelle_web::ServeOptions { packs, addr, db }) {
+                Ok(()) => 0,
+                Err(e) => {
+                    match lang {
+                        Lang::En => eprintln!("error: {e}"),
+                        Lang::Fr => eprintln!("erreur : {e}"),
+                    }
+                    1
+                }
+            }
+        }
         Command::Cite {
             instrument,
             section,
