@@ -19,6 +19,8 @@ pub(crate) struct Ctx {
 
 /// A declaration waiting for its second pass.
 enum Pending<'a> {
+    Threshold(DefId, &'a Field, Ctx),
+    Process(usize, &'a Field, Ctx),
     Fact(FactId, &'a Field),
     Group(GroupId, &'a Field),
     Def(DefId, &'a Field),
@@ -265,6 +267,7 @@ impl<'a> Lowerer<'a> {
                 "contact" => "contact",
                 "journey" => "parcours",
                 "scenario" => "scénario",
+                "process" => "processus",
                 other => other,
             };
             self.err(
@@ -284,7 +287,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn decl_name(&mut self, f: &Field, what: Bi) -> Option<a::Ident> {
+    pub(crate) fn decl_name(&mut self, f: &Field, what: Bi) -> Option<a::Ident> {
         match f.name_arg() {
             Some(n) if f.args.len() == 1 => Some(n),
             _ => {
@@ -396,6 +399,7 @@ impl<'a> Lowerer<'a> {
                         label: Bi::default(),
                         cases: Vec::new(),
                         default: Expr::truth(span),
+                        periods: Vec::new(),
                         span,
                         pack: ctx.pack,
                     });
@@ -596,6 +600,9 @@ impl<'a> Lowerer<'a> {
                         expect_myths: Vec::new(),
                         expect_no_myths: Vec::new(),
                         expect_next: None,
+                        expect_steps: Vec::new(),
+                        expect_no_steps: Vec::new(),
+                        expect_weeks: None,
                         expect_complete: None,
                         span,
                         pack: ctx.pack,
@@ -603,16 +610,84 @@ impl<'a> Lowerer<'a> {
                     self.pending.push(Pending::Scenario(id, f));
                 }
             }
+            "threshold" => {
+                if let Some(n) = self.decl_name(f, Bi::new("a threshold", "un seuil")) {
+                    self.check_name_form(&n, false);
+                    let id = DefId(id32(self.m.defs.len()));
+                    let prev = self.m.names.get(&n.name).map(|r| (*r, self.name_span(*r)));
+                    self.dup_check("name", &n.name, n.span, prev);
+                    if prev.is_none() {
+                        self.m.names.insert(n.name.clone(), NameRef::Def(id));
+                    }
+                    let ty = match f.ty.as_ref().map(|t| t.name.as_str()) {
+                        Some("money") => Type::Money,
+                        Some("integer") => Type::Int,
+                        _ => {
+                            let span = f.ty.as_ref().map(|t| t.span).unwrap_or(n.span);
+                            self.err(
+                                Code::TypeMismatch,
+                                span,
+                                Bi::new(
+                                    "a threshold is `: money` or `: integer`",
+                                    "un seuil est « : money » ou « : integer »",
+                                ),
+                                Bi::new("not money or integer", "ni money ni integer"),
+                            );
+                            Type::Error
+                        }
+                    };
+                    self.m.defs.push(Def {
+                        name: n.name.clone(),
+                        ty,
+                        label: Bi::default(),
+                        cases: Vec::new(),
+                        default: Expr {
+                            kind: ExprKind::Unknown,
+                            ty,
+                            span,
+                        },
+                        periods: Vec::new(),
+                        span,
+                        pack: ctx.pack,
+                    });
+                    self.pending.push(Pending::Threshold(id, f, ctx));
+                }
+            }
+            "process" => {
+                if let Some(n) = self.decl_name(f, Bi::new("a process", "un processus")) {
+                    let id = self.m.processes.len();
+                    let prev = self
+                        .m
+                        .processes
+                        .iter()
+                        .find(|p| p.id == n.name)
+                        .map(|p| ((), p.span));
+                    self.dup_check("process", &n.name, n.span, prev);
+                    self.m.processes.push(Process {
+                        id: n.name.clone(),
+                        title: Bi::default(),
+                        description: None,
+                        when: None,
+                        phase: Phase::Before,
+                        steps: Vec::new(),
+                        span,
+                        pack: ctx.pack,
+                    });
+                    self.pending.push(Pending::Process(id, f, ctx));
+                }
+            }
             other => {
-                const KEYWORDS: [&str; 9] = [
+                const KEYWORDS: [&str; 11] = [
                     "fact",
                     "group",
                     "define",
+                    "threshold",
                     "rule",
                     "exception",
                     "myth",
                     "contact",
                     "journey",
+                    "process",
                     "scenario",
                 ];
                 let sugg = did_you_mean(other, KEYWORDS);
@@ -801,6 +876,8 @@ impl Lowerer<'_> {
                 Pending::Def(id, f) => self.lower_def(*id, f),
                 Pending::Rule(id, f, ctx) => self.lower_rule(*id, f, *ctx),
                 Pending::Myth(id, f, ctx) => self.lower_myth(*id, f, *ctx),
+                Pending::Threshold(id, f, ctx) => self.lower_threshold(*id, f, *ctx),
+                Pending::Process(id, f, ctx) => self.lower_process(*id, f, *ctx),
                 _ => {}
             }
         }

@@ -971,6 +971,9 @@ impl Lowerer<'_> {
                 ("expect_myths", MANY),
                 ("expect_no_myths", MANY),
                 ("expect_next", ONCE),
+                ("expect_steps", MANY),
+                ("expect_no_steps", MANY),
+                ("expect_weeks", ONCE),
                 ("expect_complete", ONCE),
             ],
         );
@@ -1103,7 +1106,42 @@ impl Lowerer<'_> {
                         None
                     }
                 });
-        let nothing = expect_applies.is_empty()
+        let steps = |this: &mut Self, key: &str| -> Vec<(usize, usize, Span)> {
+            let mut out = Vec::new();
+            for fld in fm.many(key) {
+                for arg in &fld.args {
+                    if let Some(r) = this.step_ref(arg) {
+                        out.push(r);
+                    }
+                }
+            }
+            out
+        };
+        let expect_steps = steps(self, "expect_steps");
+        let expect_no_steps = steps(self, "expect_no_steps");
+        let expect_weeks =
+            fm.one("expect_weeks")
+                .and_then(|w| match self.one_arg(w).map(|e| (&e.kind, e.span)) {
+                    Some((AK::Int(n), span)) if *n >= 0 => {
+                        Some((u32::try_from(*n).unwrap_or(u32::MAX), span))
+                    }
+                    _ => {
+                        self.err_at(
+                            Code::BadValue,
+                            w.span,
+                            Bi::new(
+                                "`expect_weeks` is a whole number",
+                                "« expect_weeks » est un nombre entier",
+                            ),
+                            Bi::new("not a number", "pas un nombre"),
+                        );
+                        None
+                    }
+                });
+        let nothing = expect_steps.is_empty()
+            && expect_no_steps.is_empty()
+            && expect_weeks.is_none()
+            && expect_applies.is_empty()
             && expect_not_applies.is_empty()
             && expect_displaced.is_empty()
             && expect_undetermined.is_empty()
@@ -1137,7 +1175,518 @@ impl Lowerer<'_> {
         s.expect_myths = expect_myths;
         s.expect_no_myths = expect_no_myths;
         s.expect_next = expect_next;
+        s.expect_steps = expect_steps;
+        s.expect_no_steps = expect_no_steps;
+        s.expect_weeks = expect_weeks;
         s.expect_complete = expect_complete;
+    }
+
+    pub(crate) fn lower_threshold(&mut self, id: DefId, f: &Field, ctx: Ctx) {
+        let fm = self.field_map(f, &[("label", ONCE), ("period", MANY)]);
+        let label = self.required_bi(f, &fm, "label");
+        let ty = self.m.defs[id.idx()].ty;
+        let mut periods: Vec<ThresholdPeriod> = Vec::new();
+        let periods_fields = fm.many("period");
+        if periods_fields.is_empty() {
+            self.missing(f, "period");
+        }
+        for pf in periods_fields {
+            let pm = self.field_map(
+                pf,
+                &[
+                    ("from", ONCE),
+                    ("to", ONCE),
+                    ("value", ONCE),
+                    ("cites", MANY),
+                    ("verified", ONCE),
+                    ("unverified", ONCE),
+                ],
+            );
+            let from = match pm.one("from") {
+                Some(x) => self.date_arg(x),
+                None => {
+                    self.missing(pf, "from");
+                    None
+                }
+            };
+            let to = pm.one("to").and_then(|x| self.date_arg(x));
+            if let (Some(a), Some(b), Some(field)) = (from, to, pm.one("to")) {
+                if b < a {
+                    self.err_at(
+                        Code::BadPeriod,
+                        field.span,
+                        Bi::new(
+                            format!("the period ends ({b}) before it starts ({a})"),
+                            format!("la période se termine ({b}) avant de commencer ({a})"),
+                        ),
+                        Bi::new("ends before it starts", "se termine avant de commencer"),
+                    );
+                }
+            }
+            let value = match pm.one("value").and_then(|x| self.one_arg(x).cloned()) {
+                Some(e) => match (&e.kind, ty) {
+                    (AK::Money(c), Type::Money) => Some(Value::Money(*c)),
+                    (AK::Int(i), Type::Int) => Some(Value::Int(*i)),
+                    (AK::Error, _) => None,
+                    _ => {
+                        let want = if ty == Type::Money {
+                            (
+                                "an amount such as `$133_800`",
+                                "un montant comme « $133_800 »",
+                            )
+                        } else {
+                            ("an integer", "un entier")
+                        };
+                        self.err_at(
+                            Code::TypeMismatch,
+                            e.span,
+                            Bi::new(
+                                format!("a period's value must be {}", want.0),
+                                format!("la valeur d'une période doit être {}", want.1),
+                            ),
+                            Bi::new("wrong kind of value", "mauvaise sorte de valeur"),
+                        );
+                        None
+                    }
+                },
+                None => {
+                    if pm.one("value").is_none() {
+                        self.missing(pf, "value");
+                    }
+                    None
+                }
+            };
+            let status = self.status(pf, &pm);
+            let citations = self.citations(&pm, ctx);
+            if citations.is_empty() && pm.many("cites").is_empty() && !self.is_broken(pf.span) {
+                self.err_at(
+                    Code::NoCitation,
+                    pf.key.span,
+                    Bi::new(
+                        "this value cites no source",
+                        "cette valeur ne cite aucune source",
+                    ),
+                    Bi::new("no citation", "aucune citation"),
+                )
+                .help = Some(Bi::new(
+                    "add `cites \"instrument section\"`",
+                    "ajoutez « cites \"instrument numéro\" »",
+                ));
+            }
+            if let (Some(from), Some(value)) = (from, value) {
+                periods.push(ThresholdPeriod {
+                    period: Period {
+                        from: Some(from),
+                        to,
+                    },
+                    value,
+                    citations,
+                    status,
+                    span: pf.span,
+                });
+            }
+        }
+        periods.sort_by_key(|p| p.period.from);
+        for w in periods.windows(2) {
+            let overlap = w[0]
+                .period
+                .to
+                .is_none_or(|t| w[1].period.from.is_some_and(|f| t >= f));
+            if overlap {
+                let (span, prev) = (w[1].span, w[0].span);
+                self.err_at(
+                    Code::BadPeriod,
+                    span,
+                    Bi::new(
+                        "the periods of this threshold overlap",
+                        "les périodes de ce seuil se chevauchent",
+                    ),
+                    Bi::new(
+                        "overlaps the previous period",
+                        "chevauche la période précédente",
+                    ),
+                )
+                .secondary
+                .push(passerelle_diag::Label {
+                    span: prev,
+                    text: Bi::new("previous period", "période précédente"),
+                });
+            }
+        }
+        // Verified periods become `case as_of within period => value`; outside them the
+        // threshold is unknown.
+        let sp = self.m.defs[id.idx()].span;
+        let date = |d| Expr {
+            kind: ExprKind::Lit(Value::Date(d)),
+            ty: Type::Date,
+            span: sp,
+        };
+        let as_of = || Expr {
+            kind: ExprKind::AsOf,
+            ty: Type::Date,
+            span: sp,
+        };
+        let mut cases = Vec::new();
+        for p in periods.iter().filter(|p| p.status.is_verified()) {
+            let Some(from) = p.period.from else { continue };
+            let mut cond = Expr {
+                kind: ExprKind::Cmp(Cmp::Ge, Box::new(as_of()), Box::new(date(from))),
+                ty: Type::Bool,
+                span: sp,
+            };
+            if let Some(to) = p.period.to {
+                let upper = Expr {
+                    kind: ExprKind::Cmp(Cmp::Le, Box::new(as_of()), Box::new(date(to))),
+                    ty: Type::Bool,
+                    span: sp,
+                };
+                cond = Expr {
+                    kind: ExprKind::And(Box::new(cond), Box::new(upper)),
+                    ty: Type::Bool,
+                    span: sp,
+                };
+            }
+            cases.push((
+                cond,
+                Expr {
+                    kind: ExprKind::Lit(p.value.clone()),
+                    ty,
+                    span: p.span,
+                },
+            ));
+        }
+        let d = &mut self.m.defs[id.idx()];
+        d.label = label;
+        d.cases = cases;
+        d.periods = periods;
+    }
+
+    fn step_actor(&mut self, sf: &Field, sm: &FieldMap) -> Actor {
+        let Some(n) = sm.one("role").and_then(|r| r.name_arg()) else {
+            self.missing(sf, "role");
+            return Actor::Role(Role::Privacy);
+        };
+        if let Some(c) = self.m.contact_ids.get(&n.name) {
+            return Actor::Contact(*c);
+        }
+        if let Some((_, r)) = Role::ALL.iter().find(|(w, _)| *w == n.name) {
+            return Actor::Role(*r);
+        }
+        let mut cands: Vec<&str> = self.m.contact_ids.keys().map(String::as_str).collect();
+        cands.extend(Role::ALL.iter().map(|(w, _)| *w));
+        let sugg = did_you_mean(&n.name, cands).map(str::to_string);
+        let d = self.err_at(
+            Code::UnknownName,
+            n.span,
+            Bi::new(
+                format!("`{}` is neither a contact nor a role", n.name),
+                format!("« {} » n'est ni un contact ni un rôle", n.name),
+            ),
+            Bi::new("unknown actor", "acteur inconnu"),
+        );
+        if let Some(s) = sugg {
+            d.help = Some(Bi::new(
+                format!("did you mean `{s}`?"),
+                format!("vouliez-vous dire « {s} » ?"),
+            ));
+        }
+        Actor::Role(Role::Privacy)
+    }
+
+    fn step_weeks(&mut self, sf: &Field, sm: &FieldMap) -> u32 {
+        let Some(w) = sm.one("weeks") else {
+            self.missing(sf, "weeks");
+            return 0;
+        };
+        let Some(e) = self.one_arg(w).cloned() else {
+            return 0;
+        };
+        match e.kind {
+            AK::Int(n) if (0..=520).contains(&n) => u32::try_from(n).unwrap_or(0),
+            AK::Error => 0,
+            _ => {
+                self.err_at(
+                    Code::BadValue,
+                    e.span,
+                    Bi::new(
+                        "`weeks` is a whole number of weeks from 0 to 520",
+                        "« weeks » est un nombre entier de semaines de 0 à 520",
+                    ),
+                    Bi::new("not a number of weeks", "pas un nombre de semaines"),
+                );
+                0
+            }
+        }
+    }
+
+    fn step_after(&mut self, sm: &FieldMap, ids: &[(String, Span)], si: usize) -> Vec<usize> {
+        let mut after = Vec::new();
+        for af in sm.many("after") {
+            for arg in &af.args {
+                let AK::Name(n) = &arg.kind else {
+                    self.err_at(
+                        Code::BadValue,
+                        arg.span,
+                        Bi::new(
+                            "`after` takes step ids",
+                            "« after » prend des identifiants d'étape",
+                        ),
+                        Bi::new("not an id", "pas un identifiant"),
+                    );
+                    continue;
+                };
+                match ids.iter().position(|(i, _)| i == n) {
+                    Some(j) if j != si => after.push(j),
+                    Some(_) => {
+                        self.err_at(
+                            Code::StepCycle,
+                            arg.span,
+                            Bi::new(
+                                "a step cannot come after itself",
+                                "une étape ne peut pas suivre elle-même",
+                            ),
+                            Bi::new("itself", "elle-même"),
+                        );
+                    }
+                    None => {
+                        let sugg = did_you_mean(n, ids.iter().map(|(i, _)| i.as_str()))
+                            .map(str::to_string);
+                        let n = n.clone();
+                        let d = self.err_at(
+                            Code::UnknownName,
+                            arg.span,
+                            Bi::new(
+                                format!("this process has no step `{n}`"),
+                                format!("ce processus n'a pas d'étape « {n} »"),
+                            ),
+                            Bi::new("unknown step", "étape inconnue"),
+                        );
+                        if let Some(s) = sugg {
+                            d.help = Some(Bi::new(
+                                format!("did you mean `{s}`?"),
+                                format!("vouliez-vous dire « {s} » ?"),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        after
+    }
+
+    pub(crate) fn lower_process(&mut self, id: usize, f: &Field, ctx: Ctx) {
+        let fm = self.field_map(
+            f,
+            &[
+                ("title", ONCE),
+                ("description", ONCE),
+                ("when", ONCE),
+                ("phase", ONCE),
+                ("step", MANY),
+            ],
+        );
+        let title = self.required_bi(f, &fm, "title");
+        let description = fm.one("description").map(|d| self.bi(d));
+        let mut sc = Scope::default();
+        let when = fm
+            .one("when")
+            .and_then(|w| self.one_arg(w).cloned())
+            .map(|e| self.cond(&e, &mut sc));
+        let phase = match fm.one("phase") {
+            Some(p) => {
+                let words: Vec<&str> = Phase::ALL.iter().map(|(w, _)| *w).collect();
+                self.word_arg(p, &words)
+                    .and_then(|w| Phase::parse(&w))
+                    .unwrap_or(Phase::Before)
+            }
+            None => Phase::Before,
+        };
+        let step_fields = fm.many("step");
+        if step_fields.is_empty() {
+            self.missing(f, "step");
+        }
+        // Ids first, so `after` can name any step of the process.
+        let mut ids: Vec<(String, Span)> = Vec::new();
+        for sf in &step_fields {
+            match self.decl_name(sf, Bi::new("a step", "une étape")) {
+                Some(n) => {
+                    if let Some((_, prev)) = ids.iter().find(|(i, _)| *i == n.name) {
+                        let prev = *prev;
+                        self.err_at(
+                            Code::DuplicateId,
+                            n.span,
+                            Bi::new(
+                                format!("step `{}` appears twice in this process", n.name),
+                                format!(
+                                    "l'étape « {} » figure deux fois dans ce processus",
+                                    n.name
+                                ),
+                            ),
+                            Bi::new("again here", "de nouveau ici"),
+                        )
+                        .secondary
+                        .push(passerelle_diag::Label {
+                            span: prev,
+                            text: Bi::new("first here", "d'abord ici"),
+                        });
+                    }
+                    ids.push((n.name.clone(), n.span));
+                }
+                None => ids.push((String::new(), sf.span)),
+            }
+        }
+        let mut steps = Vec::new();
+        for (si, sf) in step_fields.iter().enumerate() {
+            let sm = self.field_map(
+                sf,
+                &[
+                    ("title", ONCE),
+                    ("when", ONCE),
+                    ("role", ONCE),
+                    ("produces", ONCE),
+                    ("weeks", ONCE),
+                    ("after", MANY),
+                    ("cites", MANY),
+                    ("verified", ONCE),
+                    ("unverified", ONCE),
+                ],
+            );
+            let stitle = self.required_bi(sf, &sm, "title");
+            let produces = self.required_bi(sf, &sm, "produces");
+            let swhen = sm
+                .one("when")
+                .and_then(|w| self.one_arg(w).cloned())
+                .map(|e| self.cond(&e, &mut sc));
+            let actor = self.step_actor(sf, &sm);
+            let weeks = self.step_weeks(sf, &sm);
+            let after = self.step_after(&sm, &ids, si);
+            let status = self.status(sf, &sm);
+            let citations = self.citations(&sm, ctx);
+            if citations.is_empty() && sm.many("cites").is_empty() && !self.is_broken(sf.span) {
+                let span = sf.name_arg().map(|n| n.span).unwrap_or(sf.key.span);
+                self.err_at(
+                    Code::NoCitation,
+                    span,
+                    Bi::new(
+                        "this step cites no provision",
+                        "cette étape ne cite aucune disposition",
+                    ),
+                    Bi::new("no citation", "aucune citation"),
+                );
+            }
+            steps.push(Step {
+                id: ids.get(si).map(|(i, _)| i.clone()).unwrap_or_default(),
+                title: stitle,
+                when: swhen,
+                actor,
+                produces,
+                weeks,
+                after,
+                citations,
+                status,
+                span: sf.span,
+            });
+        }
+        self.step_cycles(&steps);
+        let p = &mut self.m.processes[id];
+        p.title = title;
+        p.description = description;
+        p.when = when;
+        p.phase = phase;
+        p.steps = steps;
+    }
+
+    fn step_cycles(&mut self, steps: &[Step]) {
+        let n = steps.len();
+        let mut state = vec![0u8; n];
+        for start in 0..n {
+            if state[start] != 0 {
+                continue;
+            }
+            let mut stack = vec![(start, 0usize)];
+            state[start] = 1;
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                if *next < steps[node].after.len() {
+                    let t = steps[node].after[*next];
+                    *next += 1;
+                    match state.get(t).copied() {
+                        Some(0) => {
+                            state[t] = 1;
+                            stack.push((t, 0));
+                        }
+                        Some(1) => {
+                            let span = steps[node].span;
+                            let (a, b) = (steps[node].id.clone(), steps[t].id.clone());
+                            self.err_at(
+                                Code::StepCycle,
+                                span,
+                                Bi::new(
+                                    format!("steps `{a}` and `{b}` wait for each other"),
+                                    format!(
+                                        "les étapes « {a} » et « {b} » s'attendent l'une l'autre"
+                                    ),
+                                ),
+                                Bi::new("closes a cycle of `after`", "ferme un cycle de « after »"),
+                            );
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state[node] = 2;
+                    stack.pop();
+                }
+            }
+        }
+    }
+
+    /// `process.step` or `step` (unique across processes).
+    fn step_ref(&mut self, e: &a::Expr) -> Option<(usize, usize, Span)> {
+        let (proc_name, step_name) = match &e.kind {
+            AK::Member(inner, step) => match &inner.kind {
+                AK::Name(p) => (Some(p.clone()), step.name.clone()),
+                _ => (None, String::new()),
+            },
+            AK::Name(s) => (None, s.clone()),
+            _ => (None, String::new()),
+        };
+        let mut found = Vec::new();
+        for (pi, p) in self.m.processes.iter().enumerate() {
+            if proc_name.as_ref().is_some_and(|n| *n != p.id) {
+                continue;
+            }
+            for (si, s) in p.steps.iter().enumerate() {
+                if s.id == step_name {
+                    found.push((pi, si));
+                }
+            }
+        }
+        match found.as_slice() {
+            [one] => Some((one.0, one.1, e.span)),
+            [] => {
+                self.err_at(
+                    Code::UnknownName,
+                    e.span,
+                    Bi::new(
+                        format!("no process has a step `{step_name}`"),
+                        format!("aucun processus n'a d'étape « {step_name} »"),
+                    ),
+                    Bi::new("unknown step", "étape inconnue"),
+                );
+                None
+            }
+            _ => {
+                self.err_at(
+                    Code::UnknownName,
+                    e.span,
+                    Bi::new(
+                        format!("several processes have a step `{step_name}`: write `process.{step_name}`"),
+                        format!("plusieurs processus ont une étape « {step_name} » : écrivez « processus.{step_name} »"),
+                    ),
+                    Bi::new("ambiguous step", "étape ambiguë"),
+                );
+                None
+            }
+        }
     }
 
     fn rule_ref(&mut self, e: &a::Expr) -> Option<RuleRef> {

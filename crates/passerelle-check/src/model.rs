@@ -543,6 +543,78 @@ pub struct Def {
     pub cases: Vec<(Expr, Expr)>,
     /// `default` or `value`.
     pub default: Expr,
+    /// For thresholds: the dated values (the cases are derived from them).
+    pub periods: Vec<ThresholdPeriod>,
+    /// Where.
+    pub span: Span,
+    /// Pack.
+    pub pack: PackId,
+}
+
+/// One dated value of a threshold.
+#[derive(Clone, Debug)]
+pub struct ThresholdPeriod {
+    /// When it is in force.
+    pub period: Period,
+    /// The value.
+    pub value: Value,
+    /// Its source.
+    pub citations: Vec<Citation>,
+    /// Verification status.
+    pub status: Status,
+    /// Where.
+    pub span: Span,
+}
+
+/// Who acts in a process step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// A contact of the pack.
+    Contact(ContactId),
+    /// A role.
+    Role(Role),
+}
+
+/// One step of a process.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// Id within the process.
+    pub id: String,
+    /// What happens.
+    pub title: Bi,
+    /// When the step is needed.
+    pub when: Option<Expr>,
+    /// Who acts.
+    pub actor: Actor,
+    /// What it produces.
+    pub produces: Bi,
+    /// Typical lead time in weeks.
+    pub weeks: u32,
+    /// Steps (indexes in the process) that must be finished first.
+    pub after: Vec<usize>,
+    /// Sources.
+    pub citations: Vec<Citation>,
+    /// Verification.
+    pub status: Status,
+    /// Where.
+    pub span: Span,
+}
+
+/// A process: the steps behind obligations.
+#[derive(Clone, Debug)]
+pub struct Process {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: Bi,
+    /// Description.
+    pub description: Option<Bi>,
+    /// When it applies.
+    pub when: Option<Expr>,
+    /// Phase.
+    pub phase: Phase,
+    /// Steps, in their usual order.
+    pub steps: Vec<Step>,
     /// Where.
     pub span: Span,
     /// Pack.
@@ -825,6 +897,12 @@ pub struct Scenario {
     pub expect_no_myths: Vec<(MythId, Span)>,
     /// Next question: `Some(None)` for "none".
     pub expect_next: Option<(Option<NextRef>, Span)>,
+    /// Process steps expected in the plan: (process index, step index).
+    pub expect_steps: Vec<(usize, usize, Span)>,
+    /// Process steps expected absent.
+    pub expect_no_steps: Vec<(usize, usize, Span)>,
+    /// Total lead time of the plan in weeks.
+    pub expect_weeks: Option<(u32, Span)>,
     /// Whether the verdict is complete.
     pub expect_complete: Option<bool>,
     /// Where.
@@ -1018,6 +1096,8 @@ pub enum ExprKind {
     Def(DefId),
     /// The evaluation date.
     AsOf,
+    /// No value (a threshold outside its periods).
+    Unknown,
     /// A field of a bound item: variable index (0 = outermost binder) and field fact.
     ItemField(u32, FactId),
     /// `not`.
@@ -1061,6 +1141,7 @@ impl Expr {
             | ExprKind::Fact(_)
             | ExprKind::Def(_)
             | ExprKind::AsOf
+            | ExprKind::Unknown
             | ExprKind::ItemField(..) => {}
             ExprKind::Not(a)
             | ExprKind::Neg(a)
@@ -1133,6 +1214,8 @@ pub struct Model {
     pub journeys: Vec<Journey>,
     /// Scenarios.
     pub scenarios: Vec<Scenario>,
+    /// Processes.
+    pub processes: Vec<Process>,
     /// Fact, group and definition names.
     pub names: HashMap<String, NameRef>,
     /// Rule and exception ids.

@@ -275,6 +275,7 @@ impl<'m> Env<'m> {
             ExprKind::Lit(v) => V::from_value(v),
             ExprKind::Fact(f) => self.fact(*f),
             ExprKind::Def(d) => self.def(*d),
+            ExprKind::Unknown => V::Unknown,
             ExprKind::AsOf => {
                 if self.as_of_known {
                     V::Date(self.as_of)
@@ -561,6 +562,8 @@ pub struct RefVerdict {
     pub rules: Vec<Vec<Status3>>,
     /// For each myth: relevance.
     pub myths: Vec<Tri>,
+    /// For each process: whether it applies, and whether each step is needed.
+    pub processes: Vec<(Tri, Vec<Tri>)>,
 }
 
 impl Env<'_> {
@@ -681,7 +684,27 @@ impl Env<'_> {
                     .unwrap_or(Tri::True)
             })
             .collect();
-        RefVerdict { rules, myths }
+        let cond = |c: &Option<Expr>| {
+            c.as_ref()
+                .map(|w| self.cond(w, &mut Vec::new()))
+                .unwrap_or(Tri::True)
+        };
+        let processes = self
+            .m
+            .processes
+            .iter()
+            .map(|p| {
+                (
+                    cond(&p.when),
+                    p.steps.iter().map(|s| cond(&s.when)).collect(),
+                )
+            })
+            .collect();
+        RefVerdict {
+            rules,
+            myths,
+            processes,
+        }
     }
 }
 

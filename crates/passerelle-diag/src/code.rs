@@ -45,6 +45,7 @@ codes! {
     DefinitionCycle => "definition-cycle", "Definitions depend on each other in a cycle.";
     UnknownDisplaced => "unknown-displaced", "A `displaces` names a rule that does not exist.";
     DisplacementCycle => "displacement-cycle", "Rules displace each other in a cycle.";
+    StepCycle => "step-cycle", "Process steps wait for each other in a cycle.";
     BadPeriod => "bad-period", "An effective period ends before it starts.";
     SelfGated => "self-gated", "A fact's gate depends on the fact itself.";
     UnknownInstrument => "unknown-instrument", "A citation names an instrument no loaded file declares.";

@@ -48,6 +48,10 @@ pub struct Outcome {
     pub items: Vec<ItemStatus>,
     /// Relevance of each myth.
     pub myths: Vec<Tri>,
+    /// Whether each process applies.
+    pub processes: Vec<Tri>,
+    /// Whether each step of each process is needed.
+    pub steps: Vec<Vec<Tri>>,
     /// Atoms known true.
     pub t: Vec<u64>,
     /// Atoms known false.
@@ -178,6 +182,12 @@ impl<'p> Evaluator<'p> {
                 holds: vec![Tri::False; n_rules],
                 items: Vec::new(),
                 myths: vec![Tri::False; p.myths.len()],
+                processes: vec![Tri::False; p.processes.len()],
+                steps: p
+                    .processes
+                    .iter()
+                    .map(|x| vec![Tri::False; x.steps.len()])
+                    .collect(),
                 t: vec![0; p.n_words],
                 f: vec![0; p.n_words],
                 vals: vec![0; p.n_slots],
@@ -410,6 +420,12 @@ impl<'p> Evaluator<'p> {
         let o = &mut self.out;
         for (i, my) in p.myths.iter().enumerate() {
             o.myths[i] = cond(&my.cond, &o.t, &o.f, &mut self.stack);
+        }
+        for (i, pr) in p.processes.iter().enumerate() {
+            o.processes[i] = cond(&pr.cond, &o.t, &o.f, &mut self.stack);
+            for (j, (sc, _)) in pr.steps.iter().enumerate() {
+                o.steps[i][j] = cond(sc, &o.t, &o.f, &mut self.stack);
+            }
         }
         &self.out
     }

@@ -35,6 +35,8 @@ pub struct Next {
     pub settles_rules: Vec<RuleId>,
     /// Myths whose relevance some answer changes.
     pub settles_myths: Vec<MythId>,
+    /// Process steps (process, step) whose need some answer changes.
+    pub settles_steps: Vec<(usize, usize)>,
 }
 
 /// Scratch for choosing questions; reuse it across calls.
@@ -70,25 +72,51 @@ impl<'p> Asker<'p> {
     }
 
     fn need_deps(&mut self, d: &Deps, o: &Outcome, case: &Case) {
+        self.need_deps_at(d, o, case, 0);
+    }
+
+    /// Counts, once per open item, the unanswered facts and groups it needs. A fact behind a
+    /// gate that is still unknown cannot be asked yet: the facts of its gate are counted
+    /// instead, so the gate's question comes first.
+    fn need_deps_at(&mut self, d: &Deps, o: &Outcome, case: &Case, depth: usize) {
+        let p = self.p;
         for &s in &d.slots {
             let si = s as usize;
-            if si < self.p.n_fact_slots
-                && !case.is_known(si)
-                && !o.slot_known(s)
-                && self.slot_stamp[si] != self.stamp
+            if si >= p.n_fact_slots
+                || case.is_known(si)
+                || o.slot_known(s)
+                || self.slot_stamp[si] == self.stamp
             {
-                self.slot_stamp[si] = self.stamp;
-                self.slot_score[si] += 1;
+                continue;
             }
+            self.slot_stamp[si] = self.stamp;
+            if let Some(Some((gc, gdeps))) = p.gates.get(si) {
+                if cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown {
+                    if depth < 8 {
+                        self.need_deps_at(gdeps, o, case, depth + 1);
+                    }
+                    continue;
+                }
+            }
+            self.slot_score[si] += 1;
         }
         for g in &d.groups {
             let gi = g.idx();
-            if case.groups.get(gi).is_some_and(Option::is_none)
-                && self.group_stamp.get(gi).is_some_and(|x| *x != self.stamp)
+            if !case.groups.get(gi).is_some_and(Option::is_none)
+                || self.group_stamp.get(gi).is_none_or(|x| *x == self.stamp)
             {
-                self.group_stamp[gi] = self.stamp;
-                self.group_score[gi] += 1;
+                continue;
             }
+            self.group_stamp[gi] = self.stamp;
+            if let Some(Some((gc, gdeps))) = p.group_gates.get(gi) {
+                if cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown {
+                    if depth < 8 {
+                        self.need_deps_at(gdeps, o, case, depth + 1);
+                    }
+                    continue;
+                }
+            }
+            self.group_score[gi] += 1;
         }
     }
 
@@ -183,49 +211,20 @@ impl<'p> Asker<'p> {
                 self.need_cond(&my.cond, &my.deps, o, case);
             }
         }
-        // Gates: a question whose gate is still open passes its score to the gate's facts.
-        for _round in 0..4 {
-            let mut moved = false;
-            for s in 0..p.n_fact_slots {
-                if self.slot_score[s] == 0 {
-                    continue;
-                }
-                if let Some(Some((gc, gdeps))) = p.gates.get(s) {
-                    if cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown {
-                        let score = std::mem::take(&mut self.slot_score[s]);
-                        for &gs in &gdeps.slots {
-                            let gi = gs as usize;
-                            if gi < p.n_fact_slots
-                                && gi != s
-                                && !case.is_known(gi)
-                                && !o.slot_known(gs)
-                            {
-                                self.slot_score[gi] += score;
-                                moved = true;
-                            }
-                        }
-                    }
-                }
+        for (pi, pr) in p.processes.iter().enumerate() {
+            if o.processes[pi] == Tri::False {
+                continue;
             }
-            for g in 0..self.group_score.len() {
-                if self.group_score[g] == 0 {
-                    continue;
-                }
-                if let Some(Some((gc, gdeps))) = p.group_gates.get(g) {
-                    if cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown {
-                        let score = std::mem::take(&mut self.group_score[g]);
-                        for &gs in &gdeps.slots {
-                            let gi = gs as usize;
-                            if gi < p.n_fact_slots && !case.is_known(gi) && !o.slot_known(gs) {
-                                self.slot_score[gi] += score;
-                                moved = true;
-                            }
-                        }
-                    }
-                }
+            if o.processes[pi] == Tri::Unknown {
+                self.bump();
+                self.need_cond(&pr.cond, &pr.deps, o, case);
             }
-            if !moved {
-                break;
+            for (si, (sc, sd)) in pr.steps.iter().enumerate() {
+                if pr.verified.get(si).copied().unwrap_or(false) && o.steps[pi][si] == Tri::Unknown
+                {
+                    self.bump();
+                    self.need_cond(sc, sd, o, case);
+                }
             }
         }
         // Askable candidates, best first.
@@ -267,12 +266,13 @@ impl<'p> Asker<'p> {
         // 3. Keep the first candidate that really matters.
         let mut probe = case.clone();
         for &(_, _, target) in cands.iter().take(MAX_CANDIDATES) {
-            let (rules, myths) = self.settles(&mut probe, case, o, target);
-            if !rules.is_empty() || !myths.is_empty() {
+            let (rules, myths, steps) = self.settles(&mut probe, case, o, target);
+            if !rules.is_empty() || !myths.is_empty() || !steps.is_empty() {
                 return Some(Next {
                     target,
                     settles_rules: rules,
                     settles_myths: myths,
+                    settles_steps: steps,
                 });
             }
         }
@@ -286,11 +286,24 @@ impl<'p> Asker<'p> {
         case: &Case,
         o: &Outcome,
         target: Target,
-    ) -> (Vec<RuleId>, Vec<MythId>) {
+    ) -> (Vec<RuleId>, Vec<MythId>, Vec<(usize, usize)>) {
         let p = self.p;
         let mut changed_rules: Vec<RuleId> = Vec::new();
         let mut changed_myths: Vec<MythId> = Vec::new();
-        let record = |out: &Outcome, rules: &mut Vec<RuleId>, myths: &mut Vec<MythId>| {
+        let mut changed_steps: Vec<(usize, usize)> = Vec::new();
+        let record = |out: &Outcome,
+                      rules: &mut Vec<RuleId>,
+                      myths: &mut Vec<MythId>,
+                      steps: &mut Vec<(usize, usize)>| {
+            for (pi, pr) in p.processes.iter().enumerate() {
+                for si in 0..pr.steps.len() {
+                    let need = |x: &Outcome| x.processes[pi].and(x.steps[pi][si]);
+                    let verified = pr.verified.get(si).copied().unwrap_or(false);
+                    if verified && need(out) != need(o) && !steps.contains(&(pi, si)) {
+                        steps.push((pi, si));
+                    }
+                }
+            }
             for (ci, r) in p.rules.iter().enumerate() {
                 if !r.obligation || r.per_item.is_some() {
                     continue;
@@ -321,7 +334,7 @@ impl<'p> Asker<'p> {
         match target {
             Target::Fact(f) => {
                 let Some(Some(slot)) = p.fact_slot.get(f.idx()).copied() else {
-                    return (changed_rules, changed_myths);
+                    return (changed_rules, changed_myths, changed_steps);
                 };
                 let s = slot as usize;
                 if p.slot_ty[s] == SlotTy::Text {
@@ -332,7 +345,12 @@ impl<'p> Asker<'p> {
                         }
                         probe.set(s, 0);
                         let out = self.probe_eval.run(probe, o.as_of);
-                        record(out, &mut changed_rules, &mut changed_myths);
+                        record(
+                            out,
+                            &mut changed_rules,
+                            &mut changed_myths,
+                            &mut changed_steps,
+                        );
                     }
                     if let Some(t) = probe.texts.get_mut(ti) {
                         t.clone_from(&case.texts[ti]);
@@ -341,7 +359,12 @@ impl<'p> Asker<'p> {
                     for &v in p.probes[s].iter().take(MAX_PROBES) {
                         probe.set(s, v);
                         let out = self.probe_eval.run(probe, o.as_of);
-                        record(out, &mut changed_rules, &mut changed_myths);
+                        record(
+                            out,
+                            &mut changed_rules,
+                            &mut changed_myths,
+                            &mut changed_steps,
+                        );
                     }
                 }
                 probe.vals[s] = case.vals[s];
@@ -356,13 +379,18 @@ impl<'p> Asker<'p> {
                         *slot = Some(items);
                     }
                     let out = self.probe_eval.run(probe, o.as_of);
-                    record(out, &mut changed_rules, &mut changed_myths);
+                    record(
+                        out,
+                        &mut changed_rules,
+                        &mut changed_myths,
+                        &mut changed_steps,
+                    );
                 }
                 if let Some(slot) = probe.groups.get_mut(g.idx()) {
                     slot.clone_from(&case.groups[g.idx()]);
                 }
             }
         }
-        (changed_rules, changed_myths)
+        (changed_rules, changed_myths, changed_steps)
     }
 }

@@ -102,6 +102,7 @@ impl Compiler<'_> {
         let b = |x: CExpr| Box::new(x);
         match &e.kind {
             ExprKind::Lit(v) => CExpr::Lit(lit_cv(v, self)),
+            ExprKind::Unknown => CExpr::Lit(Cv::U),
             ExprKind::Fact(_) | ExprKind::Def(_) | ExprKind::AsOf => match self.slot_of(e) {
                 Some(s) => CExpr::Slot(s, self.slot_ty[s as usize]),
                 None => CExpr::Lit(Cv::U),
@@ -677,6 +678,28 @@ pub fn compile(m: &Model) -> Program {
                 .map(|g| c.formula(g))
         })
         .collect();
+    let process_formulas: Vec<(Formula, Vec<Formula>)> = m
+        .processes
+        .iter()
+        .map(|pr| {
+            let f = pr
+                .when
+                .as_ref()
+                .map(|w| c.formula(w))
+                .unwrap_or(Formula::And(Vec::new()));
+            let steps = pr
+                .steps
+                .iter()
+                .map(|s| {
+                    s.when
+                        .as_ref()
+                        .map(|w| c.formula(w))
+                        .unwrap_or(Formula::And(Vec::new()))
+                })
+                .collect();
+            (f, steps)
+        })
+        .collect();
     let group_gate_formulas: Vec<Option<Formula>> = m
         .groups
         .iter()
@@ -880,6 +903,32 @@ pub fn compile(m: &Model) -> Program {
             }
         })
         .collect();
+    let mut processes = Vec::with_capacity(m.processes.len());
+    for (pi, (pf, sfs)) in process_formulas.iter().enumerate() {
+        let pr = &m.processes[pi];
+        let mut deps = Deps::default();
+        if let Some(w) = &pr.when {
+            c.deps_into(w, &mut deps);
+        }
+        let steps = sfs
+            .iter()
+            .zip(&pr.steps)
+            .map(|(f, s)| {
+                let mut d = Deps::default();
+                if let Some(w) = &s.when {
+                    c.deps_into(w, &mut d);
+                }
+                (cond_of(f, &bit_of), d)
+            })
+            .collect();
+        let verified = pr.steps.iter().map(|s| s.status.is_verified()).collect();
+        processes.push(CProcess {
+            cond: cond_of(pf, &bit_of),
+            deps,
+            steps,
+            verified,
+        });
+    }
     let mut gates = vec![None; n_fact_slots];
     for (i, gf) in gate_formulas.iter().enumerate() {
         if let (Some(f), Some(slot)) = (gf, c.fact_slot[i]) {
@@ -927,6 +976,7 @@ pub fn compile(m: &Model) -> Program {
         rules,
         rule_index,
         myths,
+        processes,
         dated_rules,
         gates,
         group_gates,

@@ -294,6 +294,19 @@ pub struct CMyth {
     pub deps: Deps,
 }
 
+/// A compiled process: when it applies, and when each step is needed.
+#[derive(Clone, Debug)]
+pub struct CProcess {
+    /// Whether the process applies.
+    pub cond: Cond,
+    /// What that reads.
+    pub deps: Deps,
+    /// Each step's condition and what it reads.
+    pub steps: Vec<(Cond, Deps)>,
+    /// Whether each step is verified (unverified steps do not drive questions).
+    pub verified: Vec<bool>,
+}
+
 /// A compiled pack.
 #[derive(Clone, Debug)]
 pub struct Program {
@@ -339,6 +352,8 @@ pub struct Program {
     pub rule_index: Vec<u32>,
     /// Myths.
     pub myths: Vec<CMyth>,
+    /// Processes.
+    pub processes: Vec<CProcess>,
     /// Rules whose period is not open-ended (checked per evaluation).
     pub dated_rules: Vec<u32>,
     /// Gate of each fact slot as a condition, and the facts it reads.

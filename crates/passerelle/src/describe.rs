@@ -199,6 +199,10 @@ fn option_list(m: &Model, f: FactId, mask: u64, lang: Lang) -> String {
 pub fn describe(m: &Model, e: &Expr, lang: Lang) -> String {
     match &e.kind {
         ExprKind::Lit(Value::Bool(b)) => value_label_bool(*b, lang),
+        ExprKind::Unknown => match lang {
+            Lang::En => "no value in force".into(),
+            Lang::Fr => "aucune valeur en vigueur".into(),
+        },
         ExprKind::Lit(v) => literal(m, e, v, lang),
         ExprKind::Fact(_) | ExprKind::ItemField(..) | ExprKind::Def(_) if e.ty == Type::Bool => {
             let s = subject(m, e, lang);

@@ -226,6 +226,74 @@ pub fn run(pack: &Pack, s: &Scenario) -> ScenarioResult {
             });
         }
     }
+    if !s.expect_steps.is_empty() || !s.expect_no_steps.is_empty() || s.expect_weeks.is_some() {
+        let v = crate::verdict::build(
+            pack,
+            &s.given,
+            &raw,
+            as_of,
+            Lang::En,
+            crate::EvalOptions { explain: false },
+        );
+        let needed = |pi: usize, si: usize| -> bool {
+            raw.outcome
+                .processes
+                .get(pi)
+                .copied()
+                .unwrap_or(Tri::False)
+                .and(
+                    raw.outcome
+                        .steps
+                        .get(pi)
+                        .and_then(|x| x.get(si))
+                        .copied()
+                        .unwrap_or(Tri::False),
+                )
+                == Tri::True
+        };
+        let step_name = |pi: usize, si: usize| {
+            let p = &m.processes[pi];
+            format!(
+                "{}.{}",
+                p.id,
+                p.steps.get(si).map(|x| x.id.as_str()).unwrap_or("")
+            )
+        };
+        for &(pi, si, span) in &s.expect_steps {
+            if !needed(pi, si) {
+                failures.push(Failure {
+                    span,
+                    en: format!("expected step `{}` in the plan, but it is not needed (or not yet known)", step_name(pi, si)),
+                    fr: format!("l'étape « {} » devait figurer au plan, mais elle n'est pas nécessaire (ou pas encore connue)", step_name(pi, si)),
+                });
+            }
+        }
+        for &(pi, si, span) in &s.expect_no_steps {
+            if needed(pi, si) {
+                failures.push(Failure {
+                    span,
+                    en: format!(
+                        "expected step `{}` not to be in the plan, but it is",
+                        step_name(pi, si)
+                    ),
+                    fr: format!(
+                        "l'étape « {} » ne devait pas figurer au plan, mais elle y est",
+                        step_name(pi, si)
+                    ),
+                });
+            }
+        }
+        if let Some((want, span)) = s.expect_weeks {
+            let got = v.plans.iter().map(|p| p.weeks).max().unwrap_or(0);
+            if got != want {
+                failures.push(Failure {
+                    span,
+                    en: format!("expected the plan to take {want} weeks, but it takes {got}"),
+                    fr: format!("le plan devait durer {want} semaines, mais il en dure {got}"),
+                });
+            }
+        }
+    }
     if let Some(want) = s.expect_complete {
         let v = crate::verdict::build(
             pack,

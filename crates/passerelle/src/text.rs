@@ -161,6 +161,48 @@ pub fn render(v: &Verdict, lang: Lang) -> String {
             }
         }
     }
+    for plan in &v.plans {
+        let _ = writeln!(out, "\n{} — {}", t("Plan", "Plan"), plan.title);
+        let _ = writeln!(out, "  {}", plan.summary);
+        for st in &plan.steps {
+            let maybe = match (st.needed, lang) {
+                (None, Lang::En) => " (may be needed)",
+                (None, Lang::Fr) => " (peut être nécessaire)",
+                _ => "",
+            };
+            let confirm = if st.to_confirm {
+                t(" [to confirm]", " [à confirmer]")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  {} {}–{}{} {}{maybe}{confirm} — {} → {}",
+                t("weeks", "semaines"),
+                st.start_week,
+                st.end_week,
+                t(":", "\u{a0}:"),
+                st.title,
+                st.actor.name,
+                st.produces
+            );
+        }
+    }
+    if !v.thresholds.is_empty() {
+        let _ = writeln!(out, "\n{}", t("Thresholds in force", "Seuils en vigueur"));
+        for th in &v.thresholds {
+            let val = th
+                .value
+                .clone()
+                .unwrap_or_else(|| t("none in force", "aucun en vigueur"));
+            let src = th
+                .citations
+                .first()
+                .map(|c| format!(" ({} {})", c.title, c.section))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  • {}{} {val}{src}", th.label, t(":", "\u{a0}:"));
+        }
+    }
     if !v.displaced.is_empty() {
         let _ = writeln!(out, "\n{}", t("Displaced", "Supplantées"));
         for d in &v.displaced {

@@ -271,6 +271,84 @@ pub struct ToConfirm {
     pub item: Option<ItemRef>,
 }
 
+/// Who acts in a step.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ActorOut {
+    /// Contact id, when a contact.
+    pub contact: Option<String>,
+    /// Role word.
+    pub role: String,
+    /// For people: the contact's name or the role.
+    pub name: String,
+}
+
+/// One step of a plan.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PlanStep {
+    /// Step id.
+    pub id: String,
+    /// What happens.
+    pub title: String,
+    /// Who acts.
+    pub actor: ActorOut,
+    /// What it produces.
+    pub produces: String,
+    /// Typical lead time.
+    pub weeks: u32,
+    /// Steps that come first (ids).
+    pub after: Vec<String>,
+    /// true: needed; null: may be needed (more answers required).
+    pub needed: Option<bool>,
+    /// Earliest start, in weeks from now.
+    pub start_week: u32,
+    /// Earliest end.
+    pub end_week: u32,
+    /// Sources.
+    pub citations: Vec<CitationOut>,
+    /// The step is not verified against its source.
+    pub to_confirm: bool,
+}
+
+/// A process turned into a plan.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Plan {
+    /// Process id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: Option<String>,
+    /// before | during | after.
+    pub phase: &'static str,
+    /// true: applies; null: may apply.
+    pub applies: Option<bool>,
+    /// Steps that are or may be needed, in order.
+    pub steps: Vec<PlanStep>,
+    /// Lead time along the longest chain of needed steps.
+    pub weeks: u32,
+    /// The same if every step that may be needed is.
+    pub weeks_if_all: u32,
+    /// One sentence: how many steps and about how long.
+    pub summary: String,
+}
+
+/// A threshold and its value on the as-of date.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ThresholdOut {
+    /// Name.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// The value in force, for people (null: none in force).
+    pub value: Option<String>,
+    /// First day of the period in force.
+    pub from: Option<String>,
+    /// Last day.
+    pub to: Option<String>,
+    /// Source of the value in force.
+    pub citations: Vec<CitationOut>,
+}
+
 /// A verdict.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Verdict {
@@ -298,6 +376,10 @@ pub struct Verdict {
     pub to_confirm: Vec<ToConfirm>,
     /// The policy centres behind the obligations.
     pub contacts: Vec<ContactOut>,
+    /// Processes that apply, as plans.
+    pub plans: Vec<Plan>,
+    /// Dated thresholds and their values on the as-of date.
+    pub thresholds: Vec<ThresholdOut>,
 }
 
 /// Evaluation options.
@@ -596,6 +678,180 @@ impl Builder<'_> {
         out
     }
 
+    fn actor(&self, a: passerelle_check::model::Actor) -> ActorOut {
+        match a {
+            passerelle_check::model::Actor::Contact(c) => {
+                let x = &self.m.contacts[c.idx()];
+                ActorOut {
+                    contact: Some(x.id.clone()),
+                    role: x.role.word().to_string(),
+                    name: x.name.get(self.lang).to_string(),
+                }
+            }
+            passerelle_check::model::Actor::Role(r) => ActorOut {
+                contact: None,
+                role: r.word().to_string(),
+                name: r.label().get(self.lang).to_string(),
+            },
+        }
+    }
+
+    fn plans(&self) -> Vec<Plan> {
+        let o = &self.raw.outcome;
+        let mut out = Vec::new();
+        for (pi, pr) in self.m.processes.iter().enumerate() {
+            let applies = o.processes.get(pi).copied().unwrap_or(Tri::False);
+            if applies == Tri::False {
+                continue;
+            }
+            let n = pr.steps.len();
+            let need: Vec<Tri> = (0..n)
+                .map(|si| {
+                    applies.and(
+                        o.steps
+                            .get(pi)
+                            .and_then(|s| s.get(si))
+                            .copied()
+                            .unwrap_or(Tri::False),
+                    )
+                })
+                .collect();
+            // Earliest start and end, in declaration order repeated until stable (steps
+            // are few and `after` is acyclic).
+            let schedule = |count_maybe: bool| -> (Vec<u32>, Vec<u32>) {
+                let mut start = vec![0u32; n];
+                let mut end = vec![0u32; n];
+                for _ in 0..=n {
+                    let mut changed = false;
+                    for si in 0..n {
+                        let s = pr.steps[si]
+                            .after
+                            .iter()
+                            .map(|&a| end.get(a).copied().unwrap_or(0))
+                            .max()
+                            .unwrap_or(0);
+                        let counted =
+                            need[si] == Tri::True || (count_maybe && need[si] == Tri::Unknown);
+                        let e = s + if counted { pr.steps[si].weeks } else { 0 };
+                        if s != start[si] || e != end[si] {
+                            start[si] = s;
+                            end[si] = e;
+                            changed = true;
+                        }
+                    }
+                    if !changed {
+                        break;
+                    }
+                }
+                (start, end)
+            };
+            let (start, end) = schedule(false);
+            let (_, end_all) = schedule(true);
+            let weeks = (0..n)
+                .filter(|&i| need[i] == Tri::True)
+                .map(|i| end[i])
+                .max()
+                .unwrap_or(0);
+            let weeks_if_all = (0..n)
+                .filter(|&i| need[i] != Tri::False)
+                .map(|i| end_all[i])
+                .max()
+                .unwrap_or(0);
+            let steps: Vec<PlanStep> = (0..n)
+                .filter(|&i| need[i] != Tri::False)
+                .map(|i| {
+                    let s = &pr.steps[i];
+                    PlanStep {
+                        id: s.id.clone(),
+                        title: s.title.get(self.lang).to_string(),
+                        actor: self.actor(s.actor),
+                        produces: s.produces.get(self.lang).to_string(),
+                        weeks: s.weeks,
+                        after: s
+                            .after
+                            .iter()
+                            .filter_map(|&a| pr.steps.get(a).map(|x| x.id.clone()))
+                            .collect(),
+                        needed: tri_opt(need[i]),
+                        start_week: start[i],
+                        end_week: end[i],
+                        citations: self.citations(&s.citations),
+                        to_confirm: !s.status.is_verified(),
+                    }
+                })
+                .collect();
+            let needed = steps.iter().filter(|s| s.needed == Some(true)).count();
+            let phase = pr.phase.label().get(self.lang).to_string();
+            let summary = match self.lang {
+                Lang::En => format!(
+                    "{phase}: {needed} step{} — expect about {weeks} week{}{}.",
+                    if needed == 1 { "" } else { "s" },
+                    if weeks == 1 { "" } else { "s" },
+                    if weeks_if_all > weeks {
+                        format!(" (up to {weeks_if_all} if the steps that may be needed are)")
+                    } else {
+                        String::new()
+                    }
+                ),
+                Lang::Fr => format!(
+                    "{phase} : {needed} étape{} — prévoyez environ {weeks} semaine{}{}.",
+                    if needed > 1 { "s" } else { "" },
+                    if weeks > 1 { "s" } else { "" },
+                    if weeks_if_all > weeks {
+                        format!(
+                            " (jusqu'à {weeks_if_all} si les étapes possibles sont nécessaires)"
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+            };
+            out.push(Plan {
+                id: pr.id.clone(),
+                title: pr.title.get(self.lang).to_string(),
+                description: pr
+                    .description
+                    .as_ref()
+                    .map(|d| d.get(self.lang).to_string()),
+                phase: pr.phase.word(),
+                applies: tri_opt(applies),
+                steps,
+                weeks,
+                weeks_if_all,
+                summary: passerelle_diag::french_spacing(&summary),
+            });
+        }
+        out
+    }
+
+    fn thresholds(&self, as_of: jiff::civil::Date) -> Vec<ThresholdOut> {
+        let mut out = Vec::new();
+        for d in &self.m.defs {
+            if d.periods.is_empty() {
+                continue;
+            }
+            let current = d.periods.iter().find(|p| p.period.contains(as_of));
+            let value = current
+                .filter(|p| p.status.is_verified())
+                .map(|p| match &p.value {
+                    Value::Money(c) => crate::describe::format_money(*c, self.lang),
+                    Value::Int(i) => i.to_string(),
+                    other => format!("{other:?}"),
+                });
+            out.push(ThresholdOut {
+                id: d.name.clone(),
+                label: d.label.get(self.lang).to_string(),
+                value,
+                from: current.and_then(|p| p.period.from).map(|x| x.to_string()),
+                to: current.and_then(|p| p.period.to).map(|x| x.to_string()),
+                citations: current
+                    .map(|p| self.citations(&p.citations))
+                    .unwrap_or_default(),
+            });
+        }
+        out
+    }
+
     fn question(&self, n: &Next) -> Question {
         let options = |f: &Fact| -> Vec<OptionOut> {
             f.options
@@ -626,6 +882,12 @@ impl Builder<'_> {
                 .iter()
                 .map(|x| self.m.myths[x.idx()].claim.get(self.lang).to_string()),
         );
+        for &(pi, si) in &n.settles_steps {
+            if let Some(s) = self.m.processes.get(pi).and_then(|p| p.steps.get(si)) {
+                settles.push(format!("{}.{}", self.m.processes[pi].id, s.id));
+                settles_text.push(s.title.get(self.lang).to_string());
+            }
+        }
         match n.target {
             Target::Fact(f) => {
                 let fact = self.m.fact(f);
@@ -828,6 +1090,8 @@ pub fn build(
         }
     }
     let next_question = raw.next.as_ref().map(|n| b.question(n));
+    let plans = b.plans();
+    let thresholds = b.thresholds(as_of);
     let (id, version, digest) = pack.top();
     let top = packs.last().cloned().unwrap_or(PackRef {
         id: id.to_string(),
@@ -849,5 +1113,7 @@ pub fn build(
         next_question,
         to_confirm,
         contacts: contact_ids.into_iter().map(|c| b.contact(c)).collect(),
+        plans,
+        thresholds,
     }
 }

@@ -113,6 +113,13 @@ fn compare(pack: &Pack, a: &Answers, as_of: jiff::civil::Date) -> Result<(), Tes
         );
     }
     prop_assert_eq!(&o.myths, &reference.myths, "myths differ");
+    let fast_proc: Vec<(Tri, Vec<Tri>)> = o
+        .processes
+        .iter()
+        .cloned()
+        .zip(o.steps.iter().cloned())
+        .collect();
+    prop_assert_eq!(&fast_proc, &reference.processes, "processes differ");
     Ok(())
 }
 
