@@ -78,7 +78,17 @@ enum Command {
         #[arg(long)]
         no_explain: bool,
     },
+    /// Answer the interview in a terminal, then see the verdict.
+    Ask {
+        /// Pack folder (repeat for layers).
+        #[arg(long = "pack", required = true)]
+        packs: Vec<PathBuf>,
+        /// Start from answers saved as JSON.
+        #[arg(long)]
+        answers: Option<PathBuf>,
+    },
     /// Serve the web interview, results and JSON API.
+    #[cfg(feature = "web")]
     Serve {
         /// Pack folders (default: the bundled packs).
         #[arg(long = "pack")]
@@ -173,6 +183,8 @@ fn main() -> ExitCode {
         ),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, lang),
         Command::Test { packs } => commands::test::run(&packs, lang),
+        Command::Ask { packs, answers } => commands::ask::run(&packs, answers.as_deref(), lang),
+        #[cfg(feature = "web")]
         Command::Serve { packs, addr, db } => {
             match passerelle_web::run(passerelle_web::ServeOptions { packs, addr, db }) {
                 Ok(()) => 0,

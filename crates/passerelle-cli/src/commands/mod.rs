@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod ask;
 pub mod check;
 pub mod eval;
 pub mod fmt;
