@@ -126,23 +126,23 @@ fn value_of(f: &Fact, v: &J, ptr: &str, errs: &mut Vec<AnswerError>) -> Option<V
         },
         FactType::Int => match v.as_i64() {
             Some(i) => {
-                if let Some(Value::Int(min)) = f.min {
-                    if i < min {
-                        return bad(
-                            errs,
-                            format!("`{}` must be at least {min}", f.name),
-                            format!("« {} » doit être d'au moins {min}", f.name),
-                        );
-                    }
+                if let Some(Value::Int(min)) = f.min
+                    && i < min
+                {
+                    return bad(
+                        errs,
+                        format!("`{}` must be at least {min}", f.name),
+                        format!("« {} » doit être d'au moins {min}", f.name),
+                    );
                 }
-                if let Some(Value::Int(max)) = f.max {
-                    if i > max {
-                        return bad(
-                            errs,
-                            format!("`{}` must be at most {max}", f.name),
-                            format!("« {} » doit être d'au plus {max}", f.name),
-                        );
-                    }
+                if let Some(Value::Int(max)) = f.max
+                    && i > max
+                {
+                    return bad(
+                        errs,
+                        format!("`{}` must be at most {max}", f.name),
+                        format!("« {} » doit être d'au plus {max}", f.name),
+                    );
                 }
                 Some(Value::Int(i))
             }
@@ -154,23 +154,23 @@ fn value_of(f: &Fact, v: &J, ptr: &str, errs: &mut Vec<AnswerError>) -> Option<V
         },
         FactType::Money => match parse_money(v) {
             Some(c) => {
-                if let Some(Value::Money(min)) = f.min {
-                    if c < min {
-                        return bad(
-                            errs,
-                            format!("`{}` is below the minimum", f.name),
-                            format!("« {} » est sous le minimum", f.name),
-                        );
-                    }
+                if let Some(Value::Money(min)) = f.min
+                    && c < min
+                {
+                    return bad(
+                        errs,
+                        format!("`{}` is below the minimum", f.name),
+                        format!("« {} » est sous le minimum", f.name),
+                    );
                 }
-                if let Some(Value::Money(max)) = f.max {
-                    if c > max {
-                        return bad(
-                            errs,
-                            format!("`{}` is above the maximum", f.name),
-                            format!("« {} » dépasse le maximum", f.name),
-                        );
-                    }
+                if let Some(Value::Money(max)) = f.max
+                    && c > max
+                {
+                    return bad(
+                        errs,
+                        format!("`{}` is above the maximum", f.name),
+                        format!("« {} » dépasse le maximum", f.name),
+                    );
                 }
                 Some(Value::Money(c))
             }
@@ -413,10 +413,10 @@ fn value_json(f: &Fact, v: &Value) -> J {
 pub fn to_json(m: &Model, a: &Answers) -> J {
     let mut obj = Map::new();
     for (i, v) in a.facts.iter().enumerate() {
-        if let (Some(v), Some(f)) = (v, m.facts.get(i)) {
-            if f.group.is_none() {
-                obj.insert(f.name.clone(), value_json(f, v));
-            }
+        if let (Some(v), Some(f)) = (v, m.facts.get(i))
+            && f.group.is_none()
+        {
+            obj.insert(f.name.clone(), value_json(f, v));
         }
     }
     for (i, g) in a.groups.iter().enumerate() {

@@ -47,9 +47,10 @@ impl Lowerer<'_> {
                             );
                             continue;
                         }
-                        if let (Some((_, a)), Some((_, b))) = (&dr.per_item, &tr.per_item) {
-                            if a != b {
-                                self.err_at(
+                        if let (Some((_, a)), Some((_, b))) = (&dr.per_item, &tr.per_item)
+                            && a != b
+                        {
+                            self.err_at(
                                     Code::BadValue,
                                     span,
                                     Bi::new(
@@ -58,8 +59,7 @@ impl Lowerer<'_> {
                                     ),
                                     Bi::new("different groups", "groupes différents"),
                                 );
-                                continue;
-                            }
+                            continue;
                         }
                         self.m.rules[r.idx()].displaces.push(target);
                         self.m.displaced_by[target.idx()].push(r);
@@ -145,10 +145,10 @@ impl Lowerer<'_> {
         let mut out = Vec::new();
         let mut visit = |e: &Expr| {
             e.walk(&mut |x| {
-                if let ExprKind::Def(t) = x.kind {
-                    if !out.contains(&t) {
-                        out.push(t);
-                    }
+                if let ExprKind::Def(t) = x.kind
+                    && !out.contains(&t)
+                {
+                    out.push(t);
                 }
             })
         };
@@ -218,10 +218,8 @@ impl Lowerer<'_> {
     fn facts_read(&self, e: &Expr, out: &mut Vec<FactId>, seen_defs: &mut Vec<DefId>) {
         let mut defs = Vec::new();
         e.walk(&mut |x| match x.kind {
-            ExprKind::Fact(f) => {
-                if !out.contains(&f) {
-                    out.push(f);
-                }
+            ExprKind::Fact(f) if !out.contains(&f) => {
+                out.push(f);
             }
             ExprKind::Def(d) => defs.push(d),
             _ => {}

@@ -1411,15 +1411,15 @@ impl Lowerer<'_> {
                 Expr { kind, ty, span }
             }
             AK::CountOf(inner) => {
-                if let Some(AK::Name(n)) = Some(&inner.kind) {
-                    if let Some(NameRef::Group(g)) = self.m.names.get(n).copied() {
-                        let var = id32(sc.binders.len());
-                        return Expr {
-                            kind: ExprKind::Count(var, g, Box::new(Expr::truth(span))),
-                            ty: Type::Int,
-                            span,
-                        };
-                    }
+                if let Some(AK::Name(n)) = Some(&inner.kind)
+                    && let Some(NameRef::Group(g)) = self.m.names.get(n).copied()
+                {
+                    let var = id32(sc.binders.len());
+                    return Expr {
+                        kind: ExprKind::Count(var, g, Box::new(Expr::truth(span))),
+                        ty: Type::Int,
+                        span,
+                    };
                 }
                 let x = self.expr(inner, sc);
                 match x.ty {
@@ -1573,10 +1573,10 @@ impl Lowerer<'_> {
     }
 
     fn group_ref(&mut self, e: &a::Expr) -> Option<GroupId> {
-        if let AK::Name(n) = &e.kind {
-            if let Some(NameRef::Group(g)) = self.m.names.get(n).copied() {
-                return Some(g);
-            }
+        if let AK::Name(n) = &e.kind
+            && let Some(NameRef::Group(g)) = self.m.names.get(n).copied()
+        {
+            return Some(g);
         }
         let groups: Vec<String> = self.m.groups.iter().map(|g| g.name.clone()).collect();
         let shown = word_of(e).unwrap_or("?").to_string();
@@ -1795,28 +1795,28 @@ impl Lowerer<'_> {
                 };
                 return (x, Self::opt_lit(i, f, r.span));
             }
-            if let Type::Enum(f) = x.ty {
-                if !self.resolves(n, sc) {
-                    self.not_an_option(f, r);
-                    return (x, Self::err_expr(r.span));
-                }
+            if let Type::Enum(f) = x.ty
+                && !self.resolves(n, sc)
+            {
+                self.not_an_option(f, r);
+                return (x, Self::err_expr(r.span));
             }
             let y = self.expr(r, sc);
             return (x, y);
         }
-        if let AK::Name(n) = &l.kind {
-            if !self.resolves(n, sc) {
-                let y = self.expr(r, sc);
-                if let (Some(i), Type::Enum(f)) = (self.option_of(y.ty, l), y.ty) {
-                    return (Self::opt_lit(i, f, l.span), y);
-                }
-                if let Type::Enum(f) = y.ty {
-                    self.not_an_option(f, l);
-                    return (Self::err_expr(l.span), y);
-                }
-                let x = self.expr(l, sc);
-                return (x, y);
+        if let AK::Name(n) = &l.kind
+            && !self.resolves(n, sc)
+        {
+            let y = self.expr(r, sc);
+            if let (Some(i), Type::Enum(f)) = (self.option_of(y.ty, l), y.ty) {
+                return (Self::opt_lit(i, f, l.span), y);
             }
+            if let Type::Enum(f) = y.ty {
+                self.not_an_option(f, l);
+                return (Self::err_expr(l.span), y);
+            }
+            let x = self.expr(l, sc);
+            return (x, y);
         }
         let x = self.expr(l, sc);
         let y = self.expr(r, sc);

@@ -196,18 +196,16 @@ impl Lowerer<'_> {
         if has_options && options.is_empty() {
             self.missing(f, "option");
         }
-        if !has_options {
-            if let Some(o) = fm.many("option").first() {
-                self.err_at(
-                    Code::UnknownField,
-                    o.key.span,
-                    Bi::new(
-                        "only `enum` and `set` facts have options",
-                        "seuls les faits « enum » et « set » ont des options",
-                    ),
-                    Bi::new("not allowed for this type", "non permis pour ce type"),
-                );
-            }
+        if !has_options && let Some(o) = fm.many("option").first() {
+            self.err_at(
+                Code::UnknownField,
+                o.key.span,
+                Bi::new(
+                    "only `enum` and `set` facts have options",
+                    "seuls les faits « enum » et « set » ont des options",
+                ),
+                Bi::new("not allowed for this type", "non permis pour ce type"),
+            );
         }
         if options.len() > 64 {
             self.err_at(
@@ -257,12 +255,12 @@ impl Lowerer<'_> {
         let Some(body) = &f.body else { return };
         let gate = body.fields().find(|x| x.key.name == "ask_when");
         let otherwise = body.fields().find(|x| x.key.name == "otherwise");
-        if let Some(g) = gate {
-            if let Some(e) = self.one_arg(g) {
-                let mut sc = Scope::default();
-                let x = self.cond(e, &mut sc);
-                self.m.facts[id.idx()].gate = Some(x);
-            }
+        if let Some(g) = gate
+            && let Some(e) = self.one_arg(g)
+        {
+            let mut sc = Scope::default();
+            let x = self.cond(e, &mut sc);
+            self.m.facts[id.idx()].gate = Some(x);
         }
         if let Some(o) = otherwise {
             if gate.is_none() {
@@ -301,29 +299,29 @@ impl Lowerer<'_> {
         let question = self.required_bi(f, &fm, "question");
         let help = self.required_bi(f, &fm, "help");
         let mut label_field = None;
-        if let Some(l) = fm.one("label") {
-            if let Some(n) = l.name_arg() {
-                let found = self.m.groups[id.idx()]
-                    .fields
-                    .iter()
-                    .copied()
-                    .find(|x| self.m.facts[x.idx()].name == n.name);
-                match found {
-                    Some(x) => {
-                        label_field = Some(x);
-                        self.mark_fact(x);
-                    }
-                    None => {
-                        self.err_at(
-                            Code::UnknownName,
-                            n.span,
-                            Bi::new(
-                                format!("the group has no field `{}`", n.name),
-                                format!("le groupe n'a pas de champ « {} »", n.name),
-                            ),
-                            Bi::new("unknown field", "champ inconnu"),
-                        );
-                    }
+        if let Some(l) = fm.one("label")
+            && let Some(n) = l.name_arg()
+        {
+            let found = self.m.groups[id.idx()]
+                .fields
+                .iter()
+                .copied()
+                .find(|x| self.m.facts[x.idx()].name == n.name);
+            match found {
+                Some(x) => {
+                    label_field = Some(x);
+                    self.mark_fact(x);
+                }
+                None => {
+                    self.err_at(
+                        Code::UnknownName,
+                        n.span,
+                        Bi::new(
+                            format!("the group has no field `{}`", n.name),
+                            format!("le groupe n'a pas de champ « {} »", n.name),
+                        ),
+                        Bi::new("unknown field", "champ inconnu"),
+                    );
                 }
             }
         }
@@ -637,18 +635,18 @@ impl Lowerer<'_> {
     fn period(&mut self, fm: &FieldMap, base: Period) -> Period {
         let from = fm.one("effective_from").and_then(|f| self.date_arg(f));
         let to = fm.one("effective_to").and_then(|f| self.date_arg(f));
-        if let (Some(f), Some(t), Some(field)) = (from, to, fm.one("effective_to")) {
-            if t < f {
-                self.err_at(
-                    Code::BadPeriod,
-                    field.span,
-                    Bi::new(
-                        format!("the period ends ({t}) before it starts ({f})"),
-                        format!("la période se termine ({t}) avant de commencer ({f})"),
-                    ),
-                    Bi::new("ends before it starts", "se termine avant de commencer"),
-                );
-            }
+        if let (Some(f), Some(t), Some(field)) = (from, to, fm.one("effective_to"))
+            && t < f
+        {
+            self.err_at(
+                Code::BadPeriod,
+                field.span,
+                Bi::new(
+                    format!("the period ends ({t}) before it starts ({f})"),
+                    format!("la période se termine ({t}) avant de commencer ({f})"),
+                ),
+                Bi::new("ends before it starts", "se termine avant de commencer"),
+            );
         }
         base.intersect(&Period { from, to })
     }
@@ -1210,18 +1208,18 @@ impl Lowerer<'_> {
                 }
             };
             let to = pm.one("to").and_then(|x| self.date_arg(x));
-            if let (Some(a), Some(b), Some(field)) = (from, to, pm.one("to")) {
-                if b < a {
-                    self.err_at(
-                        Code::BadPeriod,
-                        field.span,
-                        Bi::new(
-                            format!("the period ends ({b}) before it starts ({a})"),
-                            format!("la période se termine ({b}) avant de commencer ({a})"),
-                        ),
-                        Bi::new("ends before it starts", "se termine avant de commencer"),
-                    );
-                }
+            if let (Some(a), Some(b), Some(field)) = (from, to, pm.one("to"))
+                && b < a
+            {
+                self.err_at(
+                    Code::BadPeriod,
+                    field.span,
+                    Bi::new(
+                        format!("the period ends ({b}) before it starts ({a})"),
+                        format!("la période se termine ({b}) avant de commencer ({a})"),
+                    ),
+                    Bi::new("ends before it starts", "se termine avant de commencer"),
+                );
             }
             let value = match pm.one("value").and_then(|x| self.one_arg(x).cloned()) {
                 Some(e) => match (&e.kind, ty) {

@@ -352,20 +352,25 @@ pub fn parse_front(file: FileId, base: usize, text: &str, diags: &mut Vec<Diag>)
         diags,
     );
     let to = to_date(raw.effective_to, "effective_to", file, base, text, diags);
-    if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            let span = find_key_span(file, base, text, "effective_to").unwrap_or(whole);
-            diags.push(
-                Diag::error(
-                    Code::BadPeriod,
-                    Bi::new(
-                        format!("the instrument stops being in force ({t}) before it starts ({f})"),
-                        format!("l'instrument cesse d'être en vigueur ({t}) avant d'entrer en vigueur ({f})"),
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        let span = find_key_span(file, base, text, "effective_to").unwrap_or(whole);
+        diags.push(
+            Diag::error(
+                Code::BadPeriod,
+                Bi::new(
+                    format!("the instrument stops being in force ({t}) before it starts ({f})"),
+                    format!(
+                        "l'instrument cesse d'être en vigueur ({t}) avant d'entrer en vigueur ({f})"
                     ),
-                )
-                .at(span, Bi::new("ends before it starts", "se termine avant de commencer")),
-            );
-        }
+                ),
+            )
+            .at(
+                span,
+                Bi::new("ends before it starts", "se termine avant de commencer"),
+            ),
+        );
     }
     let layer = raw.layer.as_ref().and_then(|l| {
         let parsed = Layer::parse(l);

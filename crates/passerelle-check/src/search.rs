@@ -79,11 +79,11 @@ pub fn satisfy<'g>(m: &Model, goals: &'g [Goal<'g>], budget: usize) -> Outcome {
     let mut constants: HashMap<FactId, Vec<Value>> = HashMap::new();
     let mut date_constants = Vec::new();
     for g in goals {
-        if let Some(group) = g.per_item {
-            if !seen_groups[group.idx()] {
-                seen_groups[group.idx()] = true;
-                vars.push(Var::Group(group));
-            }
+        if let Some(group) = g.per_item
+            && !seen_groups[group.idx()]
+        {
+            seen_groups[group.idx()] = true;
+            vars.push(Var::Group(group));
         }
         collect(
             m,
@@ -162,37 +162,37 @@ fn collect(
     while let Some(e) = pending_exprs.pop() {
         e.walk(&mut |x| match &x.kind {
             ExprKind::Fact(f) => {
-                if let Some(seen) = seen_facts.get_mut(f.idx()) {
-                    if !*seen {
-                        *seen = true;
-                        vars.push(Var::Fact(*f));
-                        if let Some(g) = &m.fact(*f).gate {
-                            pending_exprs.push(g);
-                        }
+                if let Some(seen) = seen_facts.get_mut(f.idx())
+                    && !*seen
+                {
+                    *seen = true;
+                    vars.push(Var::Fact(*f));
+                    if let Some(g) = &m.fact(*f).gate {
+                        pending_exprs.push(g);
                     }
                 }
             }
             ExprKind::Def(d) => {
-                if let Some(seen) = seen_defs.get_mut(d.idx()) {
-                    if !*seen {
-                        *seen = true;
-                        let def = m.def(*d);
-                        for (c, v) in &def.cases {
-                            pending_exprs.push(c);
-                            pending_exprs.push(v);
-                        }
-                        pending_exprs.push(&def.default);
+                if let Some(seen) = seen_defs.get_mut(d.idx())
+                    && !*seen
+                {
+                    *seen = true;
+                    let def = m.def(*d);
+                    for (c, v) in &def.cases {
+                        pending_exprs.push(c);
+                        pending_exprs.push(v);
                     }
+                    pending_exprs.push(&def.default);
                 }
             }
             ExprKind::Any(_, g, _) | ExprKind::All(_, g, _) | ExprKind::Count(_, g, _) => {
-                if let Some(seen) = seen_groups.get_mut(g.idx()) {
-                    if !*seen {
-                        *seen = true;
-                        vars.push(Var::Group(*g));
-                        if let Some(gate) = &m.group(*g).gate {
-                            pending_exprs.push(gate);
-                        }
+                if let Some(seen) = seen_groups.get_mut(g.idx())
+                    && !*seen
+                {
+                    *seen = true;
+                    vars.push(Var::Group(*g));
+                    if let Some(gate) = &m.group(*g).gate {
+                        pending_exprs.push(gate);
                     }
                 }
             }
@@ -211,10 +211,10 @@ fn collect(
                             constants.entry(f).or_default().push(v.clone());
                         }
                     }
-                    if matches!(one.kind, ExprKind::AsOf) {
-                        if let ExprKind::Lit(Value::Date(d)) = &other.kind {
-                            dates.push(*d);
-                        }
+                    if matches!(one.kind, ExprKind::AsOf)
+                        && let ExprKind::Lit(Value::Date(d)) = &other.kind
+                    {
+                        dates.push(*d);
                     }
                 }
             }
@@ -410,10 +410,10 @@ impl Search<'_, '_> {
                 let mut cands = self.candidates(fid);
                 cands.pop(); // item fields are always answered in examples
                 for c in cands {
-                    if let Some(Some(items)) = self.answers.groups.get_mut(g.idx()) {
-                        if let Some(cell) = items.get_mut(item).and_then(|it| it.get_mut(pos)) {
-                            *cell = c;
-                        }
+                    if let Some(Some(items)) = self.answers.groups.get_mut(g.idx())
+                        && let Some(cell) = items.get_mut(item).and_then(|it| it.get_mut(pos))
+                    {
+                        *cell = c;
                     }
                     match self.dfs(rest.clone()) {
                         Outcome::Found(x) => return Outcome::Found(x),
@@ -421,10 +421,10 @@ impl Search<'_, '_> {
                         Outcome::Impossible => {}
                     }
                 }
-                if let Some(Some(items)) = self.answers.groups.get_mut(g.idx()) {
-                    if let Some(cell) = items.get_mut(item).and_then(|it| it.get_mut(pos)) {
-                        *cell = None;
-                    }
+                if let Some(Some(items)) = self.answers.groups.get_mut(g.idx())
+                    && let Some(cell) = items.get_mut(item).and_then(|it| it.get_mut(pos))
+                {
+                    *cell = None;
                 }
             }
         }

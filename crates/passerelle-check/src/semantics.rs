@@ -39,12 +39,23 @@ impl Tri {
 
     /// Kleene negation.
     #[must_use]
+    #[allow(
+        clippy::should_implement_trait,
+        reason = "read as Kleene logic beside `and` and `or`; `Not` is implemented too"
+    )]
     pub fn not(self) -> Tri {
         match self {
             Tri::False => Tri::True,
             Tri::Unknown => Tri::Unknown,
             Tri::True => Tri::False,
         }
+    }
+}
+
+impl std::ops::Not for Tri {
+    type Output = Tri;
+    fn not(self) -> Tri {
+        Tri::not(self)
     }
 }
 
@@ -432,41 +443,35 @@ impl<'m> Env<'m> {
                 }
             }
             ExprKind::ItemField(var, _) => {
-                if let Some((g, _)) = vars.get(*var as usize) {
-                    if self
+                if let Some((g, _)) = vars.get(*var as usize)
+                    && self
                         .unassigned_groups
                         .is_some_and(|u| u.get(g.idx()).copied().unwrap_or(false))
-                    {
-                        *hit = true;
-                    }
-                }
-                // Items come from assigned groups: their fields are assigned too.
-            }
-            ExprKind::Any(_, g, _) | ExprKind::All(_, g, _) | ExprKind::Count(_, g, _) => {
-                if self
-                    .unassigned_groups
-                    .is_some_and(|u| u.get(g.idx()).copied().unwrap_or(false))
                 {
                     *hit = true;
                 }
+                // Items come from assigned groups: their fields are assigned too.
             }
-            ExprKind::AsOf => {
-                if !self.as_of_known {
-                    *hit = true;
-                }
+            ExprKind::Any(_, g, _) | ExprKind::All(_, g, _) | ExprKind::Count(_, g, _)
+                if self
+                    .unassigned_groups
+                    .is_some_and(|u| u.get(g.idx()).copied().unwrap_or(false)) =>
+            {
+                *hit = true;
             }
-            ExprKind::Def(d) => {
-                if !seen.contains(d) {
-                    seen.push(*d);
-                    let def = self.m.def(*d);
-                    let mut inner = false;
-                    for (c, v) in &def.cases {
-                        self.deps_walk(c, vars, &mut inner, seen);
-                        self.deps_walk(v, vars, &mut inner, seen);
-                    }
-                    self.deps_walk(&def.default, vars, &mut inner, seen);
-                    *hit |= inner;
+            ExprKind::AsOf if !self.as_of_known => {
+                *hit = true;
+            }
+            ExprKind::Def(d) if !seen.contains(d) => {
+                seen.push(*d);
+                let def = self.m.def(*d);
+                let mut inner = false;
+                for (c, v) in &def.cases {
+                    self.deps_walk(c, vars, &mut inner, seen);
+                    self.deps_walk(v, vars, &mut inner, seen);
                 }
+                self.deps_walk(&def.default, vars, &mut inner, seen);
+                *hit |= inner;
             }
             _ => {}
         });

@@ -160,13 +160,13 @@ fn detect_lang(flag: Option<&str>) -> Lang {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = detect_lang(cli.lang.as_deref());
-    if let Some(l) = &cli.lang {
-        if Lang::parse(l).is_none() {
-            eprintln!(
-                "unknown language `{l}`: use en or fr / langue inconnue « {l} » : utilisez en ou fr"
-            );
-            return ExitCode::from(2);
-        }
+    if let Some(l) = &cli.lang
+        && Lang::parse(l).is_none()
+    {
+        eprintln!(
+            "unknown language `{l}`: use en or fr / langue inconnue « {l} » : utilisez en ou fr"
+        );
+        return ExitCode::from(2);
     }
     let code = match cli.command {
         Command::Check {

@@ -223,7 +223,7 @@ impl<'p> Evaluator<'p> {
         }
         let full = nf / 64;
         o.known[..full].copy_from_slice(&case.known[..full]);
-        if nf % 64 != 0 {
+        if !nf.is_multiple_of(64) {
             let mask = (1u64 << (nf % 64)) - 1;
             o.known[full] = case.known[full] & mask;
         }

@@ -90,14 +90,13 @@ impl<'p> Asker<'p> {
                 continue;
             }
             self.slot_stamp[si] = self.stamp;
-            if let Some(Some((gc, gdeps))) = p.gates.get(si) {
-                if cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown {
+            if let Some(Some((gc, gdeps))) = p.gates.get(si)
+                && cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown {
                     if depth < 8 {
                         self.need_deps_at(gdeps, o, case, depth + 1);
                     }
                     continue;
                 }
-            }
             self.slot_score[si] += 1;
         }
         for g in &d.groups {
@@ -108,14 +107,13 @@ impl<'p> Asker<'p> {
                 continue;
             }
             self.group_stamp[gi] = self.stamp;
-            if let Some(Some((gc, gdeps))) = p.group_gates.get(gi) {
-                if cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown {
+            if let Some(Some((gc, gdeps))) = p.group_gates.get(gi)
+                && cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown {
                     if depth < 8 {
                         self.need_deps_at(gdeps, o, case, depth + 1);
                     }
                     continue;
                 }
-            }
             self.group_score[gi] += 1;
         }
     }
@@ -234,11 +232,10 @@ impl<'p> Asker<'p> {
             if score == 0 || case.is_known(s) || o.slot_known(s as u32) {
                 continue;
             }
-            if let Some(Some((gc, _))) = p.gates.get(s) {
-                if cond(gc, &o.t, &o.f, &mut self.stack) != Tri::True {
+            if let Some(Some((gc, _))) = p.gates.get(s)
+                && cond(gc, &o.t, &o.f, &mut self.stack) != Tri::True {
                     continue;
                 }
-            }
             let f = p.slot_fact[s];
             cands.push((score, f.0, Target::Fact(f)));
         }
@@ -246,11 +243,10 @@ impl<'p> Asker<'p> {
             if score == 0 || case.groups.get(g).is_some_and(Option::is_some) {
                 continue;
             }
-            if let Some(Some((gc, _))) = p.group_gates.get(g) {
-                if cond(gc, &o.t, &o.f, &mut self.stack) != Tri::True {
+            if let Some(Some((gc, _))) = p.group_gates.get(g)
+                && cond(gc, &o.t, &o.f, &mut self.stack) != Tri::True {
                     continue;
                 }
-            }
             let order = p.group_fields[g]
                 .iter()
                 .map(|f| f.0)

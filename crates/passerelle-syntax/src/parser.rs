@@ -488,10 +488,7 @@ impl Parser<'_, '_> {
             };
         }
         let mut lhs = self.prefix();
-        loop {
-            let Some((op, at)) = self.peek_infix() else {
-                break;
-            };
+        while let Some((op, at)) = self.peek_infix() {
             if op.power() < min {
                 break;
             }
@@ -647,15 +644,13 @@ impl Parser<'_, '_> {
         match t.kind {
             TokKind::Int(v) => {
                 self.bump();
-                if matches!(self.kind(), TokKind::Ident) {
-                    if let Some(u) = Unit::parse(self.cur_text()) {
-                        let end = self.span();
-                        self.bump();
-                        return Expr {
-                            kind: ExprKind::Duration(v, u),
-                            span: span.to(end),
-                        };
-                    }
+                if let (TokKind::Ident, Some(u)) = (self.kind(), Unit::parse(self.cur_text())) {
+                    let end = self.span();
+                    self.bump();
+                    return Expr {
+                        kind: ExprKind::Duration(v, u),
+                        span: span.to(end),
+                    };
                 }
                 lit(ExprKind::Int(v))
             }

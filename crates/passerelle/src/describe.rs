@@ -347,15 +347,11 @@ pub fn describe(m: &Model, e: &Expr, lang: Lang) -> String {
 pub fn facts_in(e: &Expr) -> Vec<(FactId, Option<u32>)> {
     let mut out = Vec::new();
     e.walk(&mut |x| match x.kind {
-        ExprKind::Fact(f) => {
-            if !out.contains(&(f, None)) {
-                out.push((f, None));
-            }
+        ExprKind::Fact(f) if !out.contains(&(f, None)) => {
+            out.push((f, None));
         }
-        ExprKind::ItemField(v, f) => {
-            if !out.contains(&(f, Some(v))) {
-                out.push((f, Some(v)));
-            }
+        ExprKind::ItemField(v, f) if !out.contains(&(f, Some(v))) => {
+            out.push((f, Some(v)));
         }
         _ => {}
     });
@@ -366,10 +362,10 @@ pub fn facts_in(e: &Expr) -> Vec<(FactId, Option<u32>)> {
 pub fn defs_in(e: &Expr) -> Vec<DefId> {
     let mut out = Vec::new();
     e.walk(&mut |x| {
-        if let ExprKind::Def(d) = x.kind {
-            if !out.contains(&d) {
-                out.push(d);
-            }
+        if let ExprKind::Def(d) = x.kind
+            && !out.contains(&d)
+        {
+            out.push(d);
         }
     });
     out

@@ -1003,10 +1003,10 @@ pub fn build(
             };
             match status {
                 Status::Applies if r.status.is_verified() => {
-                    if let Some(c) = r.owner {
-                        if !contact_ids.contains(&c) {
-                            contact_ids.push(c);
-                        }
+                    if let Some(c) = r.owner
+                        && !contact_ids.contains(&c)
+                    {
+                        contact_ids.push(c);
                     }
                     let g_item = match (&r.per_item, item) {
                         (Some((_, g)), Some(i)) => Some((*g, i)),

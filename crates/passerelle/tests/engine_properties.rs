@@ -10,6 +10,13 @@
 //!   verdicts (checked with the reference semantics);
 //! - validation never panics on arbitrary JSON.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
 use passerelle::Pack;
 use passerelle::generate::{GenOptions, answers, generate, to_loaded};
 use passerelle_check::model::{Answers, FactType, Model, Value};

@@ -4,6 +4,13 @@
 //! - formatting the example pack and generated packs twice changes nothing the second time,
 //!   and formatting never changes what a block means (same diagnostics).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
 use passerelle::generate::{GenOptions, generate};
 use passerelle_diag::{FileId, SourceMap};
 use proptest::prelude::*;

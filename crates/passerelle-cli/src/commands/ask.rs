@@ -59,30 +59,30 @@ fn ask_fact(m: &Model, f: FactId, q: Option<&Question>, lang: Lang) -> Outcome<O
     let text = fact.question.get(lang).to_string();
     let help = fact.help.get(lang).to_string();
     let help_line = format!("{help}  [{}]", t(lang, "Esc: back", "Échap : retour"));
-    if let Some(q) = q {
-        if !q.settles_text.is_empty() {
+    if let Some(q) = q
+        && !q.settles_text.is_empty()
+    {
+        println!(
+            "{}",
+            t(
+                lang,
+                "Why we ask: your answer settles, among others:",
+                "Pourquoi cette question : votre réponse tranche, entre autres :"
+            )
+        );
+        for s in q.settles_text.iter().take(3) {
+            println!("  • {s}");
+        }
+        if q.settles_text.len() > 3 {
+            let more = q.settles_text.len() - 3;
             println!(
-                "{}",
-                t(
-                    lang,
-                    "Why we ask: your answer settles, among others:",
-                    "Pourquoi cette question : votre réponse tranche, entre autres :"
-                )
+                "  {}",
+                if lang == Lang::En {
+                    format!("(and {more} more)")
+                } else {
+                    format!("(et {more} autres)")
+                }
             );
-            for s in q.settles_text.iter().take(3) {
-                println!("  • {s}");
-            }
-            if q.settles_text.len() > 3 {
-                let more = q.settles_text.len() - 3;
-                println!(
-                    "  {}",
-                    if lang == Lang::En {
-                        format!("(and {more} more)")
-                    } else {
-                        format!("(et {more} autres)")
-                    }
-                );
-            }
         }
     }
     match fact.ty {

@@ -30,17 +30,17 @@ pub fn run(
             &passerelle_check::Options::default(),
         );
         all.extend(checked.diags.iter().cloned());
-        if let Some(src) = sources {
-            if !all.has_errors() {
-                all.extend(crate::commands::sources::check_sources(
-                    &checked.model,
-                    &loaded.map,
-                    &loaded.dirs,
-                    src,
-                    record,
-                    lang,
-                ));
-            }
+        if let Some(src) = sources
+            && !all.has_errors()
+        {
+            all.extend(crate::commands::sources::check_sources(
+                &checked.model,
+                &loaded.map,
+                &loaded.dirs,
+                src,
+                record,
+                lang,
+            ));
         }
         all.sort();
         let fresh: Vec<&Diag> = all
