@@ -289,7 +289,8 @@ impl Lowerer<'_> {
 
     pub(crate) fn lint_unused(&mut self) {
         for (i, used) in self.used_facts.clone().into_iter().enumerate() {
-            if used {
+            // Document facts are used by templates (checked with the templates).
+            if used || self.m.facts[i].for_documents {
                 continue;
             }
             let f = &self.m.facts[i];

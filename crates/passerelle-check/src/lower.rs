@@ -799,6 +799,7 @@ impl<'a> Lowerer<'a> {
             max: None,
             unit: None,
             group,
+            for_documents: false,
             span: f.span,
             pack,
         });

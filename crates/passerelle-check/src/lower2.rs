@@ -120,6 +120,7 @@ impl Lowerer<'_> {
         ("min", ONCE),
         ("max", ONCE),
         ("unit", ONCE),
+        ("for_documents", ONCE),
     ];
 
     pub(crate) fn lower_fact_shape(&mut self, id: FactId, f: &Field) {
@@ -234,7 +235,9 @@ impl Lowerer<'_> {
                 }
             }
         }
+        let for_documents = fm.one("for_documents").is_some();
         let fact = &mut self.m.facts[id.idx()];
+        fact.for_documents = for_documents;
         fact.question = question;
         fact.help = help;
         fact.unit = unit;

@@ -467,6 +467,8 @@ pub struct Fact {
     pub unit: Option<Bi>,
     /// The group it belongs to.
     pub group: Option<GroupId>,
+    /// Asked only to fill generated documents (`for_documents`), not in the interview.
+    pub for_documents: bool,
     /// Where.
     pub span: Span,
     /// Pack.

@@ -87,6 +87,26 @@ enum Command {
         #[arg(long)]
         answers: Option<PathBuf>,
     },
+    /// Generate a document (privacy-notice, consent-form, results-report).
+    Doc {
+        /// Document id.
+        kind: String,
+        /// Pack folder (repeat for layers).
+        #[arg(long = "pack", required = true)]
+        packs: Vec<PathBuf>,
+        /// Answers as JSON (a file, or - for standard input).
+        #[arg(long)]
+        facts: PathBuf,
+        /// html, md or pdf.
+        #[arg(long, default_value = "html")]
+        format: String,
+        /// Date of the rules in force (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Serve the web interview, results and JSON API.
     #[cfg(feature = "web")]
     Serve {
@@ -183,6 +203,22 @@ fn main() -> ExitCode {
         ),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check, lang),
         Command::Test { packs } => commands::test::run(&packs, lang),
+        Command::Doc {
+            kind,
+            packs,
+            facts,
+            format,
+            as_of,
+            output,
+        } => commands::doc::run(
+            &kind,
+            &packs,
+            &facts,
+            &format,
+            as_of.as_deref(),
+            output.as_deref(),
+            lang,
+        ),
         Command::Ask { packs, answers } => commands::ask::run(&packs, answers.as_deref(), lang),
         #[cfg(feature = "web")]
         Command::Serve { packs, addr, db } => {

@@ -95,7 +95,7 @@ pub fn french_spacing(s: &str) -> String {
             let next = chars.peek().copied();
             let before_sign = matches!(next, Some(':' | ';' | '?' | '!' | '»'))
                 && chars.clone().nth(1).is_none_or(|after| {
-                    after.is_whitespace() || matches!(after, '.' | ',' | ')' | '"')
+                    after.is_whitespace() || matches!(after, '.' | ',' | ')' | '"' | '*' | '_')
                 });
             if before_sign || prev == Some('«') {
                 out.push('\u{a0}');

@@ -30,6 +30,21 @@ pub fn run(
             &passerelle_check::Options::default(),
         );
         all.extend(checked.diags.iter().cloned());
+        // Document templates of every pack in the stack.
+        let mut map = loaded.map.clone();
+        if !checked.diags.has_errors() {
+            for d in &loaded.dirs {
+                let mut tdiags = Vec::new();
+                let templates = passerelle_docs::load_templates(d, &mut map, &mut tdiags);
+                all.extend(tdiags);
+                all.extend(passerelle_docs::check_templates(
+                    &checked.model,
+                    &templates,
+                    &map,
+                ));
+            }
+        }
+        let loaded = passerelle::LoadedPacks { map, ..loaded };
         if let Some(src) = sources
             && !all.has_errors()
         {

@@ -2,6 +2,7 @@
 
 pub mod ask;
 pub mod check;
+pub mod doc;
 pub mod eval;
 pub mod fmt;
 pub mod sources;
