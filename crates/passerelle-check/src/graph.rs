@@ -346,6 +346,7 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn lint_never_true(&mut self) {
+        let mut scratch = crate::search::Scratch::new(&self.m);
         for i in 0..self.m.rules.len() {
             let r = &self.m.rules[i];
             let Some(when) = &r.when else { continue };
@@ -353,7 +354,9 @@ impl Lowerer<'_> {
                 cond: when,
                 per_item: r.per_item.as_ref().map(|(_, g)| *g),
             }];
-            if satisfy(&self.m, &goal, SEARCH_BUDGET) == Outcome::Impossible {
+            if crate::search::satisfy_in(&self.m, &goal, SEARCH_BUDGET, &mut scratch)
+                == Outcome::Impossible
+            {
                 let (id, span) = (r.id.clone(), when.span);
                 self.diags.push(
                     Diag::warning(

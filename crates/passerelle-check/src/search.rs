@@ -69,12 +69,44 @@ struct Search<'m, 'g> {
     money_pool: Vec<i64>,
 }
 
+/// Buffers sized for a model, reused across searches (each search leaves them as it found
+/// them), so that a search costs what its conditions read, not the size of the model.
+pub(crate) struct Scratch {
+    answers: Answers,
+    facts: Vec<bool>,
+    groups: Vec<bool>,
+    defs: Vec<bool>,
+}
+
+impl Scratch {
+    /// Empty buffers for a model.
+    pub(crate) fn new(m: &Model) -> Scratch {
+        Scratch {
+            answers: Answers::empty(m),
+            facts: vec![false; m.facts.len()],
+            groups: vec![false; m.groups.len()],
+            defs: vec![false; m.defs.len()],
+        }
+    }
+}
+
 /// Searches for answers making every goal true, within `budget` evaluations.
 pub fn satisfy<'g>(m: &Model, goals: &'g [Goal<'g>], budget: usize) -> Outcome {
+    satisfy_in(m, goals, budget, &mut Scratch::new(m))
+}
+
+/// Same, with buffers reused across calls.
+pub(crate) fn satisfy_in<'g>(
+    m: &Model,
+    goals: &'g [Goal<'g>],
+    budget: usize,
+    scratch: &mut Scratch,
+) -> Outcome {
     let mut vars = Vec::new();
-    let mut seen_facts = vec![false; m.facts.len()];
-    let mut seen_groups = vec![false; m.groups.len()];
-    let mut seen_defs = vec![false; m.defs.len()];
+    let mut seen_facts = std::mem::take(&mut scratch.facts);
+    let mut seen_groups = std::mem::take(&mut scratch.groups);
+    let mut seen_defs = std::mem::take(&mut scratch.defs);
+    let mut touched_defs = Vec::new();
     let mut uses_as_of = false;
     let mut constants: HashMap<FactId, Vec<Value>> = HashMap::new();
     let mut date_constants = Vec::new();
@@ -92,6 +124,7 @@ pub fn satisfy<'g>(m: &Model, goals: &'g [Goal<'g>], budget: usize) -> Outcome {
             &mut seen_facts,
             &mut seen_groups,
             &mut seen_defs,
+            &mut touched_defs,
             &mut uses_as_of,
             &mut constants,
             &mut date_constants,
@@ -131,7 +164,7 @@ pub fn satisfy<'g>(m: &Model, goals: &'g [Goal<'g>], budget: usize) -> Outcome {
         m,
         goals,
         budget,
-        answers: Answers::empty(m),
+        answers: std::mem::take(&mut scratch.answers),
         unassigned: seen_facts,
         unassigned_groups: seen_groups,
         as_of: None,
@@ -143,7 +176,45 @@ pub fn satisfy<'g>(m: &Model, goals: &'g [Goal<'g>], budget: usize) -> Outcome {
     if !uses_as_of {
         s.as_of = Some(Date::constant(2026, 1, 1));
     }
-    s.dfs(vars)
+    let out = s.dfs(vars.clone());
+    // Leave the buffers as they were found.
+    let Search {
+        mut answers,
+        unassigned: mut facts,
+        unassigned_groups: mut groups,
+        ..
+    } = s;
+    for v in &vars {
+        match *v {
+            Var::Fact(f) => {
+                answers.set(f, None);
+                if let Some(x) = facts.get_mut(f.idx()) {
+                    *x = false;
+                }
+            }
+            Var::Group(g) => {
+                if let Some(x) = answers.groups.get_mut(g.idx()) {
+                    *x = None;
+                }
+                if let Some(x) = groups.get_mut(g.idx()) {
+                    *x = false;
+                }
+            }
+            Var::Field(..) | Var::AsOf => {}
+        }
+    }
+    for d in touched_defs {
+        if let Some(x) = seen_defs.get_mut(d) {
+            *x = false;
+        }
+    }
+    *scratch = Scratch {
+        answers,
+        facts,
+        groups,
+        defs: seen_defs,
+    };
+    out
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -154,6 +225,7 @@ fn collect(
     seen_facts: &mut [bool],
     seen_groups: &mut [bool],
     seen_defs: &mut [bool],
+    touched_defs: &mut Vec<usize>,
     uses_as_of: &mut bool,
     constants: &mut HashMap<FactId, Vec<Value>>,
     dates: &mut Vec<Date>,
@@ -177,6 +249,7 @@ fn collect(
                     && !*seen
                 {
                     *seen = true;
+                    touched_defs.push(d.idx());
                     let def = m.def(*d);
                     for (c, v) in &def.cases {
                         pending_exprs.push(c);

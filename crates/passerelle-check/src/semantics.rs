@@ -7,6 +7,7 @@ use crate::model::*;
 use jiff::civil::Date;
 use passerelle_syntax::Unit;
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Kleene truth values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21,18 +22,21 @@ pub enum Tri {
 
 impl Tri {
     /// From a boolean.
+    #[inline]
     pub fn of(b: bool) -> Tri {
         if b { Tri::True } else { Tri::False }
     }
 
     /// Kleene conjunction.
     #[must_use]
+    #[inline]
     pub fn and(self, o: Tri) -> Tri {
         self.min(o)
     }
 
     /// Kleene disjunction.
     #[must_use]
+    #[inline]
     pub fn or(self, o: Tri) -> Tri {
         self.max(o)
     }
@@ -43,6 +47,7 @@ impl Tri {
         clippy::should_implement_trait,
         reason = "read as Kleene logic beside `and` and `or`; `Not` is implemented too"
     )]
+    #[inline]
     pub fn not(self) -> Tri {
         match self {
             Tri::False => Tri::True,
@@ -142,8 +147,10 @@ pub struct Env<'m> {
     unassigned_groups: Option<&'m [bool]>,
     /// When `as_of` itself is being searched: `None` means unassigned.
     as_of_known: bool,
-    defs: RefCell<Vec<Option<V>>>,
-    facts: RefCell<Vec<Option<V>>>,
+    /// Values already worked out (sparse: an environment costs what it reads, not the size
+    /// of the model).
+    defs: RefCell<HashMap<u32, V>>,
+    facts: RefCell<HashMap<u32, V>>,
 }
 
 impl<'m> Env<'m> {
@@ -156,8 +163,8 @@ impl<'m> Env<'m> {
             unassigned: None,
             unassigned_groups: None,
             as_of_known: true,
-            defs: RefCell::new(vec![None; m.defs.len()]),
-            facts: RefCell::new(vec![None; m.facts.len()]),
+            defs: RefCell::new(HashMap::new()),
+            facts: RefCell::new(HashMap::new()),
         }
     }
 
@@ -176,8 +183,8 @@ impl<'m> Env<'m> {
             unassigned: Some(unassigned),
             unassigned_groups: Some(unassigned_groups),
             as_of_known: as_of.is_some(),
-            defs: RefCell::new(vec![None; m.defs.len()]),
-            facts: RefCell::new(vec![None; m.facts.len()]),
+            defs: RefCell::new(HashMap::new()),
+            facts: RefCell::new(HashMap::new()),
         }
     }
 
@@ -193,7 +200,7 @@ impl<'m> Env<'m> {
 
     /// The value of a top-level fact, its gate taken into account.
     pub fn fact(&self, f: FactId) -> V {
-        if let Some(Some(v)) = self.facts.borrow().get(f.idx()) {
+        if let Some(v) = self.facts.borrow().get(&f.0) {
             return v.clone();
         }
         let fact = self.m.fact(f);
@@ -222,8 +229,8 @@ impl<'m> Env<'m> {
                 }
             },
         };
-        if let Some(slot) = self.facts.borrow_mut().get_mut(f.idx()) {
-            *slot = Some(v.clone());
+        if f.idx() < self.m.facts.len() {
+            self.facts.borrow_mut().insert(f.0, v.clone());
         }
         v
     }
@@ -250,7 +257,7 @@ impl<'m> Env<'m> {
 
     /// The value of a definition.
     pub fn def(&self, d: DefId) -> V {
-        if let Some(Some(v)) = self.defs.borrow().get(d.idx()) {
+        if let Some(v) = self.defs.borrow().get(&d.0) {
             return v.clone();
         }
         let def = self.m.def(d);
@@ -269,8 +276,8 @@ impl<'m> Env<'m> {
             }
         }
         let v = out.unwrap_or_else(|| self.eval(&def.default, &mut Vec::new()));
-        if let Some(slot) = self.defs.borrow_mut().get_mut(d.idx()) {
-            *slot = Some(v.clone());
+        if d.idx() < self.m.defs.len() {
+            self.defs.borrow_mut().insert(d.0, v.clone());
         }
         v
     }

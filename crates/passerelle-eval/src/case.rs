@@ -45,9 +45,10 @@ impl Case {
         for (slot, f) in p.slot_fact.iter().enumerate() {
             let Some(v) = a.get(*f) else { continue };
             if let (Value::Text(t), Some(Some(ti))) = (v, p.text_index.get(slot))
-                && let Some(x) = c.texts.get_mut(*ti as usize) {
-                    *x = Some(t.clone());
-                }
+                && let Some(x) = c.texts.get_mut(*ti as usize)
+            {
+                *x = Some(t.clone());
+            }
             c.set(slot, encode(v));
             let _ = m;
         }

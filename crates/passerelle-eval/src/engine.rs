@@ -4,7 +4,7 @@ use crate::case::Case;
 use crate::tree::{Ctx, tri};
 use passerelle_check::model::GroupId;
 use passerelle_check::semantics::Tri;
-use passerelle_ir::{Cond, Cv, Prep, Program, SlotTy, TableKind, Tape};
+use passerelle_ir::{Cond, Cv, Lit, Prep, Program, SlotTy, TableKind, Tape};
 
 /// A rule's status in one evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -94,6 +94,841 @@ pub struct Evaluator<'p> {
     out: Outcome,
     stack: Vec<(bool, bool)>,
     vars: Vec<(GroupId, usize)>,
+    plan: Plan,
+}
+
+/// The program laid out for the evaluation loops, built once per evaluator.
+///
+/// - **Tables**: every slot table as one small record, with the bits (and cut points) of
+///   all tables in two flat arrays.
+/// - **Rules**: consecutive rules whose condition is in normal form form a *run*; the word
+///   masks of all their conjunctions are one stream, each mask marked when it ends a
+///   conjunction and when it ends a rule, so a run is decided by a single pass over the
+///   stream without dispatch, pointer chasing or per-conjunction bounds. Other rules (stack
+///   programs, per-item rules, conditions never true) keep the generic path.
+struct Plan {
+    /// Tables, grouped by way: `table_groups[k]` is the range of way `k` (in the order of
+    /// [`TableWay`]).
+    tables: Vec<TablePlan>,
+    table_groups: [(u32, u32); 4],
+    table_bits: Vec<u64>,
+    table_cuts: Vec<i64>,
+    rules: Vec<RulePlan>,
+    /// Displacers, rule after rule.
+    disps: Vec<u32>,
+    segments: Vec<Segment>,
+    lits: Vec<FlatLit>,
+    /// Every atom's bit, by word: when `t | f` covers it, every atom is decided and the
+    /// runs are evaluated in two-valued logic.
+    valid: Vec<u64>,
+    /// Whether every literal of the runs is an atom of `valid`.
+    two_valued: bool,
+    /// When the atoms fit in at most [`DENSE_WORDS`] words: every conjunction of the runs
+    /// as `(care, pos)` masks for each word (`dense_words` entries per conjunction), for the
+    /// two-valued case.
+    dense_words: usize,
+    dense: Vec<(u64, u64)>,
+    /// The latest first day and earliest last day of the rules: between them, every rule
+    /// is in force.
+    all_from: i64,
+    all_to: i64,
+    /// Dense layout, first pass: the flat rules without displacers (they depend on nothing
+    /// else, so they go first, in any order) that have one conjunction: its masks, and
+    /// the rule.
+    simple: Vec<(u64, u64)>,
+    simple_rule: Vec<u32>,
+    simple_rules: Vec<u32>,
+    /// Same, for the rules with several conjunctions: the masks, and each rule with its
+    /// number of conjunctions.
+    simple_n: Vec<(u64, u64)>,
+    simple_n_rule: Vec<(u32, u32)>,
+    /// Dense layout, second pass: the flat rules with displacers, segment by segment
+    /// (`Segment::others`), their conjunctions in `dense`.
+    others: Vec<u32>,
+    /// Slots read by tables, by word of `known`: when all are known and there are no
+    /// complex atoms, only the true bits are computed (the false bits are the rest of
+    /// `valid`).
+    table_slots: Vec<u64>,
+    all_known_ok: bool,
+    /// Kill layout, when every table's slot is known and the conjunctions fit in at most
+    /// [`KILL_WORDS`] words: the conjunctions of the flat rules are numbered (a rule's
+    /// within one word), and each table value gives, for `kill_words` words, the
+    /// conjunctions it makes false. A conjunction holds when no table kills it, so a
+    /// case costs one lookup per table and one bit test per rule.
+    kill_words: usize,
+    /// The conjunctions killed by the `is known` / `is unknown` atoms (all slots known).
+    kill0: Vec<u64>,
+    /// Per value class of value and cut tables (`TablePlan::kills + class`): the true
+    /// bits in the table's word (shifted), then the killed conjunctions.
+    kill_class: Vec<u64>,
+    /// The flat rules without displacers, for the first pass: rule, word and bits of its
+    /// conjunctions.
+    kill_simple: Vec<(u32, u32, u64)>,
+    /// The other rules, in order, for the second pass.
+    kill_others: Vec<u32>,
+    /// Per atom of set tables: killed when the atom is true, then when it is false.
+    kill_atom: Vec<u64>,
+}
+
+/// Most words of conjunctions for the kill layout.
+const KILL_WORDS: usize = 8;
+
+/// Most words of atoms for the dense layout.
+const DENSE_WORDS: usize = 4;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TableWay {
+    ByValue,
+    Cuts,
+    SetElems,
+    KnownOnly,
+}
+
+#[derive(Clone, Copy)]
+struct TablePlan {
+    way: TableWay,
+    slot: u32,
+    word: u32,
+    shift: u32,
+    /// Offset of the table's bits in `table_bits`, and their number.
+    bits: u32,
+    n_bits: u32,
+    /// Offset of the cut points in `table_cuts`, and their number.
+    cuts: u32,
+    n_cuts: u32,
+    /// Set tables: the options that select any atom.
+    set_mask: u64,
+    known_true: u64,
+    unknown_true: u64,
+    value_mask: u64,
+    /// Kill layout: offset of the table's entries in `Plan::kill_class` (values and cut
+    /// tables, one entry per value class) or `Plan::kill_atom` (set tables, two per atom).
+    kills: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Way {
+    /// In a run.
+    Flat,
+    /// By [`cond`].
+    Generic,
+    /// Per item (see `run_items`).
+    PerItem,
+}
+
+#[derive(Clone, Copy)]
+struct RulePlan {
+    way: Way,
+    from: i64,
+    to: i64,
+    disps: (u32, u32),
+    /// Number of conjunctions (flat rules).
+    conjs: u32,
+    /// Kill layout: the word and the bits of the rule's conjunctions.
+    kill_word: u32,
+    kill_mask: u64,
+}
+
+/// Consecutive rules `rules`, evaluated in a run over `lits` when flat, or one generic rule.
+#[derive(Clone, Copy)]
+struct Segment {
+    flat: bool,
+    rules: (u32, u32),
+    lits: (u32, u32),
+    /// Conjunctions (flat segments), in the numbering of `dense`.
+    conjs: (u32, u32),
+    /// Flat rules with displacers (flat segments), in `Plan::others`.
+    others: (u32, u32),
+}
+
+/// A word mask of a conjunction, marked at the end of a conjunction and of a rule.
+#[derive(Clone, Copy)]
+struct FlatLit {
+    word: u32,
+    mark: u32,
+    pos: u64,
+    neg: u64,
+}
+
+const END_CONJ: u32 = 1;
+const END_RULE: u32 = 2;
+
+impl Plan {
+    fn new(p: &Program) -> Plan {
+        let n32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut plan = Plan {
+            tables: Vec::with_capacity(p.tables.len()),
+            table_groups: [(0, 0); 4],
+            table_bits: Vec::new(),
+            table_cuts: Vec::new(),
+            rules: Vec::with_capacity(p.rules.len()),
+            disps: Vec::new(),
+            segments: Vec::new(),
+            lits: Vec::new(),
+            valid: vec![0; p.n_words],
+            two_valued: true,
+            dense_words: 0,
+            dense: Vec::new(),
+            all_from: i64::MIN,
+            all_to: i64::MAX,
+            simple: Vec::new(),
+            simple_rule: Vec::new(),
+            simple_rules: Vec::new(),
+            simple_n: Vec::new(),
+            simple_n_rule: Vec::new(),
+            others: Vec::new(),
+            table_slots: vec![0; p.n_slots.div_ceil(64)],
+            all_known_ok: p.complex.is_empty(),
+            kill_words: 0,
+            kill0: Vec::new(),
+            kill_class: Vec::new(),
+            kill_atom: Vec::new(),
+            kill_simple: Vec::new(),
+            kill_others: Vec::new(),
+        };
+        // Tables.
+        for tb in &p.tables {
+            let (bits, cuts) = (n32(plan.table_bits.len()), n32(plan.table_cuts.len()));
+            let mut set_mask = 0u64;
+            let way = match &tb.kind {
+                TableKind::ByValue(b) => {
+                    plan.table_bits.extend_from_slice(b);
+                    TableWay::ByValue
+                }
+                TableKind::Cuts { cuts: c, bits: b } => {
+                    plan.table_cuts.extend_from_slice(c);
+                    plan.table_bits.extend_from_slice(b);
+                    // `bits[rank]` for every rank 0..=cuts.len().
+                    plan.table_bits.extend(std::iter::repeat_n(
+                        0,
+                        (c.len() + 1).saturating_sub(b.len()),
+                    ));
+                    TableWay::Cuts
+                }
+                TableKind::SetElems(per) => {
+                    plan.table_bits.extend_from_slice(per);
+                    set_mask = per
+                        .iter()
+                        .enumerate()
+                        .take(64)
+                        .filter(|(_, b)| **b != 0)
+                        .fold(0u64, |m, (i, _)| m | (1u64 << i));
+                    TableWay::SetElems
+                }
+                TableKind::KnownOnly => TableWay::KnownOnly,
+            };
+            let ok = (tb.slot as usize) < p.n_slots && (tb.word as usize) < p.n_words;
+            if let Some(w) = plan.table_slots.get_mut(tb.slot as usize / 64) {
+                *w |= 1u64 << (tb.slot % 64);
+            }
+            let table_bits = &plan.table_bits[bits as usize..];
+            plan.all_known_ok &= ok
+                && table_bits.iter().all(|b| b & !tb.value_mask == 0)
+                && tb.value_mask & tb.known_true == 0
+                && tb.value_mask & tb.unknown_true == 0
+                && tb.known_true & tb.unknown_true == 0;
+            plan.tables.push(TablePlan {
+                way: if ok { way } else { TableWay::KnownOnly },
+                slot: if ok { tb.slot } else { 0 },
+                word: if ok { tb.word } else { 0 },
+                shift: tb.shift % 64,
+                bits,
+                n_bits: n32(plan.table_bits.len()) - bits,
+                cuts,
+                n_cuts: n32(plan.table_cuts.len()) - cuts,
+                set_mask,
+                known_true: if ok { tb.known_true } else { 0 },
+                unknown_true: if ok { tb.unknown_true } else { 0 },
+                value_mask: tb.value_mask,
+                kills: 0,
+            });
+            if let Some(w) = plan.valid.get_mut(tb.word as usize) {
+                let bits = tb.value_mask | tb.known_true | tb.unknown_true;
+                *w |= bits.checked_shl(tb.shift).unwrap_or(0);
+            }
+        }
+        for cx in &p.complex {
+            if let Some(w) = plan.valid.get_mut((cx.atom / 64) as usize) {
+                *w |= 1u64 << (cx.atom % 64);
+            }
+        }
+        plan.tables.sort_by_key(|tb| tb.way as u8);
+        for (k, g) in plan.table_groups.iter_mut().enumerate() {
+            let start = plan.tables.partition_point(|tb| (tb.way as usize) < k);
+            let end = plan.tables.partition_point(|tb| (tb.way as usize) <= k);
+            *g = (n32(start), n32(end));
+        }
+        // Rules and runs.
+        let mut n_conjs = 0u32;
+        for (ci, r) in p.rules.iter().enumerate() {
+            let lits0 = plan.lits.len();
+            let conjs0 = n_conjs;
+            let word_ok = |l: &Lit| (l.word as usize) < p.n_words;
+            let way = if r.per_item.is_some() {
+                Way::PerItem
+            } else {
+                match &r.cond {
+                    Cond::True if p.n_words > 0 => {
+                        plan.lits.push(FlatLit {
+                            word: 0,
+                            mark: END_CONJ,
+                            pos: 0,
+                            neg: 0,
+                        });
+                        Way::Flat
+                    }
+                    Cond::Dnf { conjs, lits }
+                        if !conjs.is_empty()
+                            && conjs.iter().all(|&(s, e)| {
+                                s <= e
+                                    && (e as usize) <= lits.len()
+                                    && lits[s as usize..e as usize].iter().all(word_ok)
+                            }) =>
+                    {
+                        for &(s, e) in conjs {
+                            let ls = &lits[s as usize..e as usize];
+                            if ls.is_empty() {
+                                // An empty conjunction always holds.
+                                plan.lits.push(FlatLit {
+                                    word: 0,
+                                    mark: END_CONJ,
+                                    pos: 0,
+                                    neg: 0,
+                                });
+                            }
+                            for (i, l) in ls.iter().enumerate() {
+                                plan.lits.push(FlatLit {
+                                    word: l.word,
+                                    mark: if i + 1 == ls.len() { END_CONJ } else { 0 },
+                                    pos: l.pos,
+                                    neg: l.neg,
+                                });
+                            }
+                        }
+                        Way::Flat
+                    }
+                    _ => Way::Generic,
+                }
+            };
+            if way == Way::Flat {
+                if let Some(last) = plan.lits.last_mut() {
+                    last.mark |= END_RULE;
+                }
+                n_conjs += n32(plan.lits[lits0..]
+                    .iter()
+                    .filter(|l| l.mark & END_CONJ != 0)
+                    .count());
+            }
+            plan.all_from = plan.all_from.max(r.period.0);
+            plan.all_to = plan.all_to.min(r.period.1);
+            let d0 = n32(plan.disps.len());
+            plan.disps.extend_from_slice(&r.displacers);
+            plan.rules.push(RulePlan {
+                way,
+                from: r.period.0,
+                to: r.period.1,
+                disps: (d0, n32(plan.disps.len())),
+                conjs: n_conjs - conjs0,
+                kill_word: 0,
+                kill_mask: 0,
+            });
+            let (ci, l0, l1) = (n32(ci), n32(lits0), n32(plan.lits.len()));
+            match plan.segments.last_mut() {
+                Some(sg) if way == Way::Flat && sg.flat => {
+                    sg.rules.1 = ci + 1;
+                    sg.lits.1 = l1;
+                    sg.conjs.1 = n_conjs;
+                }
+                _ => plan.segments.push(Segment {
+                    flat: way == Way::Flat,
+                    rules: (ci, ci + 1),
+                    lits: (l0, l1),
+                    conjs: (conjs0, n_conjs),
+                    others: (0, 0),
+                }),
+            }
+        }
+        plan.two_valued = plan.lits.iter().all(|l| {
+            plan.valid
+                .get(l.word as usize)
+                .is_some_and(|v| v & (l.pos | l.neg) == l.pos | l.neg)
+        });
+        if plan.two_valued && (1..=DENSE_WORDS).contains(&p.n_words) {
+            let nw = p.n_words;
+            plan.dense_words = nw;
+            // Each flat rule's conjunctions as dense masks.
+            let mut per_rule: Vec<Vec<(u64, u64)>> = vec![Vec::new(); p.rules.len()];
+            let mut rule_at = plan
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, rp)| rp.way == Way::Flat)
+                .map(|(ci, _)| ci);
+            let mut cur = rule_at.next();
+            let mut conj = vec![(0u64, 0u64); nw];
+            for l in &plan.lits {
+                let e = &mut conj[l.word as usize];
+                e.0 |= l.pos | l.neg;
+                e.1 |= l.pos;
+                if l.mark & END_CONJ != 0 {
+                    if let Some(ci) = cur {
+                        per_rule[ci].extend_from_slice(&conj);
+                    }
+                    conj.fill((0, 0));
+                }
+                if l.mark & END_RULE != 0 {
+                    cur = rule_at.next();
+                }
+            }
+            for (ci, rp) in plan.rules.iter().enumerate() {
+                if rp.way != Way::Flat {
+                    continue;
+                }
+                let masks = &per_rule[ci];
+                let n = masks.len() / nw;
+                if rp.disps.0 == rp.disps.1 {
+                    plan.simple_rules.push(n32(ci));
+                    if n == 1 {
+                        plan.simple.extend_from_slice(masks);
+                        plan.simple_rule.push(n32(ci));
+                    } else {
+                        plan.simple_n.extend_from_slice(masks);
+                        plan.simple_n_rule.push((n32(ci), n32(n)));
+                    }
+                }
+            }
+            plan.dense.clear();
+            for sg in plan.segments.iter_mut().filter(|sg| sg.flat) {
+                let (c0, o0) = (n32(plan.dense.len() / nw), n32(plan.others.len()));
+                for ci in sg.rules.0..sg.rules.1 {
+                    let rp = &plan.rules[ci as usize];
+                    if rp.disps.0 != rp.disps.1 {
+                        plan.others.push(ci);
+                        plan.dense.extend_from_slice(&per_rule[ci as usize]);
+                    }
+                }
+                sg.conjs = (c0, n32(plan.dense.len() / nw));
+                sg.others = (o0, n32(plan.others.len()));
+            }
+        }
+        if plan.all_known_ok && plan.two_valued {
+            plan.build_kills();
+        }
+        plan
+    }
+
+    /// Builds the kill layout (see `Plan::kill_words`), when the conjunctions fit.
+    fn build_kills(&mut self) {
+        // Number the conjunctions, each rule's within one word.
+        let mut conj_lits: Vec<Vec<(u32, u64, u64)>> = Vec::new();
+        let mut cur: Vec<(u32, u64, u64)> = Vec::new();
+        let mut per_rule: Vec<Vec<Vec<(u32, u64, u64)>>> = Vec::new();
+        let mut this_rule: Vec<Vec<(u32, u64, u64)>> = Vec::new();
+        for l in &self.lits {
+            cur.push((l.word, l.pos, l.neg));
+            if l.mark & END_CONJ != 0 {
+                this_rule.push(std::mem::take(&mut cur));
+            }
+            if l.mark & END_RULE != 0 {
+                per_rule.push(std::mem::take(&mut this_rule));
+            }
+        }
+        let mut at = 0usize;
+        let mut flat_rules = per_rule.into_iter();
+        for rp in self.rules.iter_mut().filter(|rp| rp.way == Way::Flat) {
+            let Some(conjs) = flat_rules.next() else {
+                return;
+            };
+            let n = conjs.len();
+            if n == 0 || n > 64 {
+                return;
+            }
+            if at % 64 + n > 64 {
+                at = at.div_ceil(64) * 64;
+            }
+            while conj_lits.len() < at {
+                conj_lits.push(Vec::new());
+            }
+            rp.kill_word = u32::try_from(at / 64).unwrap_or(u32::MAX);
+            rp.kill_mask = if n == 64 {
+                u64::MAX
+            } else {
+                ((1u64 << n) - 1) << (at % 64)
+            };
+            conj_lits.extend(conjs);
+            at += n;
+        }
+        let k = at.div_ceil(64).max(1);
+        if k > KILL_WORDS {
+            for rp in &mut self.rules {
+                rp.kill_word = 0;
+                rp.kill_mask = 0;
+            }
+            return;
+        }
+        let k = k.next_power_of_two();
+        // The conjunctions killed when the atoms `truth` of word `w` (among `bits`) are
+        // the true ones.
+        let killed = |w: u32, bits: u64, truth: u64| {
+            let mut out = vec![0u64; k];
+            for (c, ls) in conj_lits.iter().enumerate() {
+                let dead = ls.iter().any(|&(lw, pos, neg)| {
+                    lw == w && ((pos & bits & !truth) | (neg & bits & truth)) != 0
+                });
+                if dead {
+                    out[c / 64] |= 1u64 << (c % 64);
+                }
+            }
+            out
+        };
+        let mut kill0 = vec![0u64; k];
+        let mut kill_class = Vec::new();
+        let mut kill_atom = Vec::new();
+        for tb in &mut self.tables {
+            let sh = |m: u64| m << tb.shift;
+            // `is known` atoms are true and `is unknown` atoms false.
+            let constant = sh(tb.known_true | tb.unknown_true);
+            for (a, b) in kill0
+                .iter_mut()
+                .zip(killed(tb.word, constant, sh(tb.known_true)))
+            {
+                *a |= b;
+            }
+            let vm = sh(tb.value_mask);
+            match tb.way {
+                TableWay::ByValue | TableWay::Cuts => {
+                    tb.kills = u32::try_from(kill_class.len() / (k + 1)).unwrap_or(u32::MAX);
+                    let bits = &self.table_bits[tb.bits as usize..(tb.bits + tb.n_bits) as usize];
+                    for &vb in bits.iter().chain(std::iter::once(&0)) {
+                        kill_class.push(sh(vb | tb.known_true));
+                        kill_class.extend(killed(tb.word, vm, sh(vb)));
+                    }
+                }
+                TableWay::SetElems => {
+                    tb.kills = u32::try_from(kill_atom.len() / (2 * k)).unwrap_or(u32::MAX);
+                    let mut m = tb.value_mask;
+                    while m != 0 {
+                        let a = sh(1u64 << m.trailing_zeros());
+                        kill_atom.extend(killed(tb.word, a, a));
+                        kill_atom.extend(killed(tb.word, a, 0));
+                        m &= m - 1;
+                    }
+                }
+                TableWay::KnownOnly => {}
+            }
+        }
+        self.kill_words = k;
+        self.kill_simple.clear();
+        self.kill_others.clear();
+        for (ci, rp) in self.rules.iter().enumerate() {
+            let ci = u32::try_from(ci).unwrap_or(u32::MAX);
+            if rp.way == Way::Flat && rp.disps.0 == rp.disps.1 {
+                self.kill_simple.push((ci, rp.kill_word, rp.kill_mask));
+            } else {
+                self.kill_others.push(ci);
+            }
+        }
+        self.kill0 = kill0;
+        self.kill_class = kill_class;
+        self.kill_atom = kill_atom;
+    }
+
+    /// Whether every atom is decided.
+    fn decided(&self, t: &[u64], f: &[u64]) -> bool {
+        self.two_valued
+            && self
+                .valid
+                .iter()
+                .zip(t.iter().zip(f))
+                .all(|(v, (t, f))| (t | f) & v == *v)
+    }
+}
+
+/// The kill layout's table pass (`K` words of conjunctions; every table's slot is known):
+/// the true bits of every atom, and the conjunctions some table makes false.
+fn kill_tables<const K: usize>(plan: &Plan, vals: &[i64], t: &mut [u64]) -> [u64; K] {
+    let mut kill = [0u64; K];
+    for (a, b) in kill.iter_mut().zip(&plan.kill0) {
+        *a = *b;
+    }
+    let group = |g: usize| {
+        let (a, b) = plan.table_groups[g];
+        &plan.tables[a as usize..b as usize]
+    };
+    let bits = &plan.table_bits[..];
+    let add = |kill: &mut [u64; K], words: &[u64]| {
+        if let Ok(ws) = <&[u64; K]>::try_from(words) {
+            for i in 0..K {
+                kill[i] |= ws[i];
+            }
+        }
+    };
+    let class = |tb: &TablePlan, cls: usize, kill: &mut [u64; K], t: &mut [u64]| {
+        let at = (tb.kills as usize + cls) * (K + 1);
+        if let Some(e) = plan.kill_class.get(at..at + K + 1) {
+            t[tb.word as usize] |= e[0];
+            add(kill, &e[1..]);
+        }
+    };
+    for tb in group(0) {
+        let v = vals[tb.slot as usize] as u64;
+        let cls = if v < u64::from(tb.n_bits) {
+            v as usize
+        } else {
+            tb.n_bits as usize
+        };
+        class(tb, cls, &mut kill, t);
+    }
+    for tb in group(1) {
+        let v = vals[tb.slot as usize];
+        let cuts = plan
+            .table_cuts
+            .get(tb.cuts as usize..(tb.cuts + tb.n_cuts) as usize)
+            .unwrap_or(&[]);
+        let cls = cuts.partition_point(|k| *k <= v);
+        class(tb, cls, &mut kill, t);
+    }
+    for tb in group(2) {
+        let mut vb = 0u64;
+        let mut set = vals[tb.slot as usize] as u64 & tb.set_mask;
+        while set != 0 {
+            let e = set.trailing_zeros() as usize;
+            vb |= bits.get(tb.bits as usize + e).copied().unwrap_or(0);
+            set &= set - 1;
+        }
+        t[tb.word as usize] |= (vb | tb.known_true) << tb.shift;
+        let mut m = tb.value_mask;
+        let mut at = tb.kills as usize * 2 * K;
+        while m != 0 {
+            let bit = m & m.wrapping_neg();
+            let off = if vb & bit != 0 { at } else { at + K };
+            add(&mut kill, plan.kill_atom.get(off..off + K).unwrap_or(&[]));
+            at += 2 * K;
+            m &= m - 1;
+        }
+    }
+    for tb in group(3) {
+        t[tb.word as usize] |= tb.known_true << tb.shift;
+    }
+    kill
+}
+
+/// The kill layout's rule pass: every rule in order, a flat rule holding when one of its
+/// conjunctions is alive (not killed).
+#[allow(clippy::too_many_arguments)]
+fn kill_rules<const K: usize>(
+    plan: &Plan,
+    p: &Program,
+    kill: [u64; K],
+    t: &[u64],
+    f: &[u64],
+    as_of: i64,
+    stack: &mut Vec<(bool, bool)>,
+    status: &mut [Status],
+    holds: &mut [Tri],
+    bys: &mut [u32],
+) -> bool {
+    let mut has_items = false;
+    let alive = kill.map(|w| !w);
+    // First pass: the flat rules without displacers (they depend on nothing).
+    for &(ci, w, mask) in &plan.kill_simple {
+        let any = alive.get(w as usize).copied().unwrap_or(0) & mask != 0;
+        let ci = ci as usize;
+        status[ci] = if any {
+            Status::Applies
+        } else {
+            Status::NotApplies
+        };
+        holds[ci] = Tri::of(any);
+    }
+    if !(plan.all_from <= as_of && as_of <= plan.all_to) {
+        for &(ci, _, _) in &plan.kill_simple {
+            let rp = &plan.rules[ci as usize];
+            if as_of < rp.from || as_of > rp.to {
+                not_in_force(ci as usize, status, holds);
+            }
+        }
+    }
+    // Second pass: the others, in order (displacers first).
+    for &ci in &plan.kill_others {
+        let ci = ci as usize;
+        let rp = &plan.rules[ci];
+        let disps = &plan.disps[rp.disps.0 as usize..rp.disps.1 as usize];
+        if rp.way == Way::PerItem {
+            has_items = true;
+            holds[ci] = Tri::Unknown;
+            status[ci] = Status::Undetermined;
+        } else if as_of < rp.from || as_of > rp.to {
+            not_in_force(ci, status, holds);
+        } else if rp.way == Way::Flat {
+            let any = alive.get(rp.kill_word as usize).copied().unwrap_or(0) & rp.kill_mask != 0;
+            finish_rule(ci, Tri::of(any), disps, status, holds, bys);
+        } else {
+            let when = cond(&p.rules[ci].cond, t, f, stack);
+            finish_rule(ci, when, disps, status, holds, bys);
+        }
+    }
+    has_items
+}
+
+/// One group of tables whose slots are all known: only the true bits.
+#[inline(always)]
+fn known_pass(
+    tables: &[TablePlan],
+    vals: &[i64],
+    t: &mut [u64],
+    value: impl Fn(&TablePlan, i64) -> u64,
+) {
+    for tb in tables {
+        let tv = value(tb, vals[tb.slot as usize]) | tb.known_true;
+        t[tb.word as usize] |= tv << tb.shift;
+    }
+}
+
+/// One group of tables: `value` gives the bits of a known value's atoms.
+#[inline(always)]
+fn table_pass(
+    tables: &[TablePlan],
+    vals: &[i64],
+    known: &[u64],
+    t: &mut [u64],
+    f: &mut [u64],
+    value: impl Fn(&TablePlan, i64) -> u64,
+) {
+    for tb in tables {
+        let s = tb.slot as usize;
+        let (tv, fv) = if known[s / 64] & (1u64 << (s % 64)) != 0 {
+            let vb = value(tb, vals[s]);
+            (vb | tb.known_true, (tb.value_mask & !vb) | tb.unknown_true)
+        } else {
+            (tb.unknown_true, tb.known_true)
+        };
+        let w = tb.word as usize;
+        t[w] |= tv << tb.shift;
+        f[w] |= fv << tb.shift;
+    }
+}
+
+/// The first pass of the dense layout (two-valued, `NW` words of atoms): every flat rule
+/// without displacers. A conjunction holds when, in every word, its atoms' true bits are
+/// exactly its positive literals. (Such rules are never displaced: their `by` stays
+/// `u32::MAX`.)
+fn dense_simple<const NW: usize>(plan: &Plan, t: &[u64], status: &mut [Status], holds: &mut [Tri]) {
+    let mut tw = [0u64; NW];
+    for (a, b) in tw.iter_mut().zip(t) {
+        *a = *b;
+    }
+    let holds_of = |c: &[(u64, u64)]| {
+        let mut off = 0u64;
+        for w in 0..NW {
+            off |= (tw[w] & c[w].0) ^ c[w].1;
+        }
+        off == 0
+    };
+    for (c, &ci) in plan.simple.chunks_exact(NW).zip(&plan.simple_rule) {
+        let any = holds_of(c);
+        let ci = ci as usize;
+        status[ci] = if any {
+            Status::Applies
+        } else {
+            Status::NotApplies
+        };
+        holds[ci] = Tri::of(any);
+    }
+    let mut conjs = plan.simple_n.chunks_exact(NW);
+    for &(ci, n) in &plan.simple_n_rule {
+        let mut any = false;
+        for c in conjs.by_ref().take(n as usize) {
+            any |= holds_of(c);
+        }
+        let ci = ci as usize;
+        status[ci] = if any {
+            Status::Applies
+        } else {
+            Status::NotApplies
+        };
+        holds[ci] = Tri::of(any);
+    }
+}
+
+/// The second pass of the dense layout, for one segment: its flat rules with displacers,
+/// in order.
+fn dense_others<const NW: usize>(
+    plan: &Plan,
+    sg: &Segment,
+    t: &[u64],
+    as_of: i64,
+    status: &mut [Status],
+    holds: &mut [Tri],
+    bys: &mut [u32],
+) {
+    let mut tw = [0u64; NW];
+    for (a, b) in tw.iter_mut().zip(t) {
+        *a = *b;
+    }
+    let dense = &plan.dense[sg.conjs.0 as usize * NW..sg.conjs.1 as usize * NW];
+    let mut conjs = dense.chunks_exact(NW);
+    for &ci in &plan.others[sg.others.0 as usize..sg.others.1 as usize] {
+        let (ci, rp) = (ci as usize, &plan.rules[ci as usize]);
+        let mut any = false;
+        for c in conjs.by_ref().take(rp.conjs as usize) {
+            let mut off = 0u64;
+            for w in 0..NW {
+                off |= (tw[w] & c[w].0) ^ c[w].1;
+            }
+            any |= off == 0;
+        }
+        if as_of < rp.from || as_of > rp.to {
+            not_in_force(ci, status, holds);
+        } else {
+            let disps = &plan.disps[rp.disps.0 as usize..rp.disps.1 as usize];
+            finish_rule(ci, Tri::of(any), disps, status, holds, bys);
+        }
+    }
+}
+
+/// The end of a rule: its status from its condition and its displacers.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn finish_rule(
+    ci: usize,
+    when: Tri,
+    disps: &[u32],
+    status: &mut [Status],
+    holds: &mut [Tri],
+    bys: &mut [u32],
+) {
+    if when == Tri::False {
+        status[ci] = Status::NotApplies;
+        holds[ci] = Tri::False;
+        return;
+    }
+    let mut disp = Tri::False;
+    let mut by = u32::MAX;
+    for &d in disps {
+        let h = holds[d as usize];
+        if h == Tri::True {
+            disp = Tri::True;
+            by = d;
+            break;
+        }
+        disp = disp.or(h);
+    }
+    holds[ci] = when.and(disp.not());
+    status[ci] = match (when, disp) {
+        (Tri::True, Tri::False) => Status::Applies,
+        (Tri::True, Tri::True) => Status::Displaced,
+        (_, Tri::True) => Status::NotApplies,
+        _ => Status::Undetermined,
+    };
+    bys[ci] = by;
+}
+
+/// The outcome of a rule that is not in force.
+#[inline]
+fn not_in_force(ci: usize, status: &mut [Status], holds: &mut [Tri]) {
+    status[ci] = Status::NotInForce;
+    holds[ci] = Tri::False;
 }
 
 fn set_known(known: &mut [u64], s: usize, k: bool) {
@@ -197,6 +1032,7 @@ impl<'p> Evaluator<'p> {
             },
             stack: Vec::with_capacity(16),
             vars: Vec::with_capacity(4),
+            plan: Plan::new(p),
         }
     }
 
@@ -307,51 +1143,80 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
-        // 3. atom tables.
-        for w in o.t.iter_mut() {
-            *w = 0;
-        }
-        for w in o.f.iter_mut() {
-            *w = 0;
-        }
-        for tb in &p.tables {
-            let s = tb.slot as usize;
-            let known = o.known[s / 64] & (1u64 << (s % 64)) != 0;
-            let (tv, fv) = if known {
-                let v = o.vals[s];
-                let vb = match &tb.kind {
-                    TableKind::ByValue(bits) => usize::try_from(v)
-                        .ok()
-                        .and_then(|i| bits.get(i))
-                        .copied()
-                        .unwrap_or(0),
-                    TableKind::Cuts { cuts, bits } => {
-                        let rank = if cuts.len() <= 16 {
-                            cuts.iter().map(|k| usize::from(v >= *k)).sum()
-                        } else {
-                            cuts.partition_point(|k| *k <= v)
-                        };
-                        bits[rank]
-                    }
-                    TableKind::SetElems(per) => {
-                        let mut acc = 0u64;
-                        let mut set = v as u64;
-                        while set != 0 {
-                            let e = set.trailing_zeros() as usize;
-                            acc |= per.get(e).copied().unwrap_or(0);
-                            set &= set - 1;
-                        }
-                        acc
-                    }
-                    TableKind::KnownOnly => 0,
-                };
-                (vb | tb.known_true, (tb.value_mask & !vb) | tb.unknown_true)
-            } else {
-                (tb.unknown_true, tb.known_true)
+        // 3. atom tables (on local slices: the compiler then knows they do not alias).
+        let mut kill: Option<[u64; KILL_WORDS]> = None;
+        {
+            let plan = &self.plan;
+            let (t, f) = (&mut o.t[..], &mut o.f[..]);
+            let (vals, known) = (&o.vals[..], &o.known[..]);
+            t.fill(0);
+            f.fill(0);
+            let group = |k: usize| {
+                let (a, b) = plan.table_groups[k];
+                &plan.tables[a as usize..b as usize]
             };
-            let w = tb.word as usize;
-            o.t[w] |= tv << tb.shift;
-            o.f[w] |= fv << tb.shift;
+            let bits = &plan.table_bits[..];
+            let by_value = |tb: &TablePlan, v: i64| {
+                if (v as u64) < u64::from(tb.n_bits) {
+                    bits.get(tb.bits as usize + v as usize)
+                        .copied()
+                        .unwrap_or(0)
+                } else {
+                    0
+                }
+            };
+            let by_cuts = |tb: &TablePlan, v: i64| {
+                let cuts = plan
+                    .table_cuts
+                    .get(tb.cuts as usize..(tb.cuts + tb.n_cuts) as usize)
+                    .unwrap_or(&[]);
+                let rank = cuts.partition_point(|k| *k <= v);
+                bits.get(tb.bits as usize + rank).copied().unwrap_or(0)
+            };
+            let by_elems = |tb: &TablePlan, v: i64| {
+                let mut acc = 0u64;
+                let mut set = v as u64 & tb.set_mask;
+                while set != 0 {
+                    let e = set.trailing_zeros() as usize;
+                    acc |= bits.get(tb.bits as usize + e).copied().unwrap_or(0);
+                    set &= set - 1;
+                }
+                acc
+            };
+            let all_known = plan.all_known_ok
+                && plan
+                    .table_slots
+                    .iter()
+                    .zip(known)
+                    .all(|(need, k)| k & need == *need);
+            if all_known && plan.kill_words > 0 {
+                let mut k = [0u64; KILL_WORDS];
+                match plan.kill_words {
+                    1 => k[..1].copy_from_slice(&kill_tables::<1>(plan, vals, t)),
+                    2 => k[..2].copy_from_slice(&kill_tables::<2>(plan, vals, t)),
+                    4 => k[..4].copy_from_slice(&kill_tables::<4>(plan, vals, t)),
+                    _ => k = kill_tables::<8>(plan, vals, t),
+                }
+                kill = Some(k);
+                for ((f, t), v) in f.iter_mut().zip(t.iter()).zip(&plan.valid) {
+                    *f = v & !t;
+                }
+            } else if all_known {
+                // Every table's slot is known: only the true bits, then the rest of the
+                // atoms are false.
+                known_pass(group(0), vals, t, by_value);
+                known_pass(group(1), vals, t, by_cuts);
+                known_pass(group(2), vals, t, by_elems);
+                known_pass(group(3), vals, t, |_, _| 0);
+                for ((f, t), v) in f.iter_mut().zip(t.iter()).zip(&plan.valid) {
+                    *f = v & !t;
+                }
+            } else {
+                table_pass(group(0), vals, known, t, f, by_value);
+                table_pass(group(1), vals, known, t, f, by_cuts);
+                table_pass(group(2), vals, known, t, f, by_elems);
+                table_pass(group(3), vals, known, t, f, |_, _| 0);
+            }
         }
         // 4. complex atoms.
         if !p.complex.is_empty() {
@@ -374,44 +1239,139 @@ impl<'p> Evaluator<'p> {
         // 5. rules, displacers first.
         o.items.clear();
         let mut has_items = false;
-        for (ci, r) in p.rules.iter().enumerate() {
-            if r.per_item.is_some() {
-                has_items = true;
-                o.holds[ci] = Tri::Unknown;
-                o.status[ci] = Status::Undetermined;
-                continue;
-            }
-            let in_force = as_of >= r.period.0 && as_of <= r.period.1;
-            if !in_force {
-                o.status[ci] = Status::NotInForce;
-                o.holds[ci] = Tri::False;
-                continue;
-            }
-            let when = cond(&r.cond, &o.t, &o.f, &mut self.stack);
-            if when == Tri::False {
-                o.status[ci] = Status::NotApplies;
-                o.holds[ci] = Tri::False;
-                continue;
-            }
-            let mut disp = Tri::False;
-            let mut by = u32::MAX;
-            for &d in &r.displacers {
-                let h = o.holds[d as usize];
-                if h == Tri::True {
-                    disp = Tri::True;
-                    by = d;
-                    break;
-                }
-                disp = disp.or(h);
-            }
-            o.holds[ci] = when.and(disp.not());
-            o.status[ci] = match (when, disp) {
-                (Tri::True, Tri::False) => Status::Applies,
-                (Tri::True, Tri::True) => Status::Displaced,
-                (_, Tri::True) => Status::NotApplies,
-                _ => Status::Undetermined,
+        let plan = &self.plan;
+        let decided = plan.decided(&o.t, &o.f);
+        let (t, f) = (&o.t[..], &o.f[..]);
+        let (status, holds, bys) = (&mut o.status[..], &mut o.holds[..], &mut o.by[..]);
+        let stack = &mut self.stack;
+        let disps_of = |rp: &RulePlan| &plan.disps[rp.disps.0 as usize..rp.disps.1 as usize];
+        if let Some(k) = kill {
+            let k1 = |k: &[u64]| {
+                let mut a = [0u64; 1];
+                a.copy_from_slice(&k[..1]);
+                a
             };
-            o.by[ci] = by;
+            let k2 = |k: &[u64]| {
+                let mut a = [0u64; 2];
+                a.copy_from_slice(&k[..2]);
+                a
+            };
+            let k4 = |k: &[u64]| {
+                let mut a = [0u64; 4];
+                a.copy_from_slice(&k[..4]);
+                a
+            };
+            has_items = match plan.kill_words {
+                1 => kill_rules::<1>(plan, p, k1(&k), t, f, as_of, stack, status, holds, bys),
+                2 => kill_rules::<2>(plan, p, k2(&k), t, f, as_of, stack, status, holds, bys),
+                4 => kill_rules::<4>(plan, p, k4(&k), t, f, as_of, stack, status, holds, bys),
+                _ => kill_rules::<8>(plan, p, k, t, f, as_of, stack, status, holds, bys),
+            };
+        }
+        let dense = kill.is_none() && decided && plan.dense_words > 0;
+        if dense {
+            match plan.dense_words {
+                1 => dense_simple::<1>(plan, t, status, holds),
+                2 => dense_simple::<2>(plan, t, status, holds),
+                3 => dense_simple::<3>(plan, t, status, holds),
+                _ => dense_simple::<4>(plan, t, status, holds),
+            }
+            if !(plan.all_from <= as_of && as_of <= plan.all_to) {
+                for &ci in &plan.simple_rules {
+                    let rp = &plan.rules[ci as usize];
+                    if as_of < rp.from || as_of > rp.to {
+                        not_in_force(ci as usize, status, holds);
+                    }
+                }
+            }
+        }
+        let segments = if kill.is_some() {
+            &plan.segments[..0]
+        } else {
+            &plan.segments[..]
+        };
+        for sg in segments {
+            let rules = &plan.rules[sg.rules.0 as usize..sg.rules.1 as usize];
+            if !sg.flat {
+                for (i, rp) in rules.iter().enumerate() {
+                    let ci = sg.rules.0 as usize + i;
+                    if rp.way == Way::PerItem {
+                        has_items = true;
+                        holds[ci] = Tri::Unknown;
+                        status[ci] = Status::Undetermined;
+                    } else if as_of < rp.from || as_of > rp.to {
+                        not_in_force(ci, status, holds);
+                    } else {
+                        let when = cond(&p.rules[ci].cond, t, f, stack);
+                        finish_rule(ci, when, disps_of(rp), status, holds, bys);
+                    }
+                }
+                continue;
+            }
+            if dense {
+                match plan.dense_words {
+                    1 => dense_others::<1>(plan, sg, t, as_of, status, holds, bys),
+                    2 => dense_others::<2>(plan, sg, t, as_of, status, holds, bys),
+                    3 => dense_others::<3>(plan, sg, t, as_of, status, holds, bys),
+                    _ => dense_others::<4>(plan, sg, t, as_of, status, holds, bys),
+                }
+                continue;
+            }
+            // A run: one pass over the word masks of its conjunctions.
+            let lits = &plan.lits[sg.lits.0 as usize..sg.lits.1 as usize];
+            let mut ci = sg.rules.0 as usize;
+            let mut rps = rules.iter();
+            if decided {
+                let (mut off, mut any) = (0u64, false);
+                for l in lits {
+                    off |= (t[l.word as usize] & (l.pos | l.neg)) ^ l.pos;
+                    if l.mark != 0 {
+                        any |= off == 0;
+                        off = 0;
+                        if l.mark & END_RULE != 0 {
+                            let Some(rp) = rps.next() else { break };
+                            if as_of < rp.from || as_of > rp.to {
+                                not_in_force(ci, status, holds);
+                            } else {
+                                finish_rule(ci, Tri::of(any), disps_of(rp), status, holds, bys);
+                            }
+                            ci += 1;
+                            any = false;
+                        }
+                    }
+                }
+            } else {
+                let (mut ct, mut cf) = (true, false);
+                let (mut any_true, mut all_false) = (false, true);
+                for l in lits {
+                    let i = l.word as usize;
+                    let (tw, fw) = (t[i], f[i]);
+                    ct &= ((tw & l.pos) ^ l.pos) | ((fw & l.neg) ^ l.neg) == 0;
+                    cf |= ((fw & l.pos) | (tw & l.neg)) != 0;
+                    if l.mark != 0 {
+                        any_true |= ct;
+                        all_false &= cf;
+                        (ct, cf) = (true, false);
+                        if l.mark & END_RULE != 0 {
+                            let Some(rp) = rps.next() else { break };
+                            if as_of < rp.from || as_of > rp.to {
+                                not_in_force(ci, status, holds);
+                            } else {
+                                let when = if any_true {
+                                    Tri::True
+                                } else if all_false {
+                                    Tri::False
+                                } else {
+                                    Tri::Unknown
+                                };
+                                finish_rule(ci, when, disps_of(rp), status, holds, bys);
+                            }
+                            ci += 1;
+                            (any_true, all_false) = (false, true);
+                        }
+                    }
+                }
+            }
         }
         if has_items {
             self.run_items(case);

@@ -91,12 +91,13 @@ impl<'p> Asker<'p> {
             }
             self.slot_stamp[si] = self.stamp;
             if let Some(Some((gc, gdeps))) = p.gates.get(si)
-                && cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown {
-                    if depth < 8 {
-                        self.need_deps_at(gdeps, o, case, depth + 1);
-                    }
-                    continue;
+                && cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown
+            {
+                if depth < 8 {
+                    self.need_deps_at(gdeps, o, case, depth + 1);
                 }
+                continue;
+            }
             self.slot_score[si] += 1;
         }
         for g in &d.groups {
@@ -108,12 +109,13 @@ impl<'p> Asker<'p> {
             }
             self.group_stamp[gi] = self.stamp;
             if let Some(Some((gc, gdeps))) = p.group_gates.get(gi)
-                && cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown {
-                    if depth < 8 {
-                        self.need_deps_at(gdeps, o, case, depth + 1);
-                    }
-                    continue;
+                && cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown
+            {
+                if depth < 8 {
+                    self.need_deps_at(gdeps, o, case, depth + 1);
                 }
+                continue;
+            }
             self.group_score[gi] += 1;
         }
     }
@@ -138,18 +140,15 @@ impl<'p> Asker<'p> {
                             let b = unknown.trailing_zeros();
                             unknown &= unknown - 1;
                             let bit = (w as u32) * 64 + b;
-                            if let Some(info) = self.p.atoms.get(bit as usize) {
-                                let deps = info.deps.clone();
-                                self.need_deps(&deps, o, case);
+                            let p = self.p;
+                            if let Some(info) = p.atoms.get(bit as usize) {
+                                self.need_deps(&info.deps, o, case);
                             }
                         }
                     }
                 }
             }
-            _ => {
-                let d = fallback.clone();
-                self.need_deps(&d, o, case);
-            }
+            _ => self.need_deps(fallback, o, case),
         }
     }
 
@@ -233,9 +232,10 @@ impl<'p> Asker<'p> {
                 continue;
             }
             if let Some(Some((gc, _))) = p.gates.get(s)
-                && cond(gc, &o.t, &o.f, &mut self.stack) != Tri::True {
-                    continue;
-                }
+                && cond(gc, &o.t, &o.f, &mut self.stack) != Tri::True
+            {
+                continue;
+            }
             let f = p.slot_fact[s];
             cands.push((score, f.0, Target::Fact(f)));
         }
@@ -244,9 +244,10 @@ impl<'p> Asker<'p> {
                 continue;
             }
             if let Some(Some((gc, _))) = p.group_gates.get(g)
-                && cond(gc, &o.t, &o.f, &mut self.stack) != Tri::True {
-                    continue;
-                }
+                && cond(gc, &o.t, &o.f, &mut self.stack) != Tri::True
+            {
+                continue;
+            }
             let order = p.group_fields[g]
                 .iter()
                 .map(|f| f.0)

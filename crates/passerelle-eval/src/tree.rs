@@ -69,9 +69,10 @@ impl Ctx<'_> {
     pub(crate) fn items(&self, g: GroupId) -> Option<&Vec<ItemAnswers>> {
         static EMPTY: Vec<ItemAnswers> = Vec::new();
         if let Some(Some(gate)) = self.p.group_gate_exprs.get(g.idx())
-            && tri(self.eval(gate, &mut Vec::new())) == Tri::False {
-                return Some(&EMPTY);
-            }
+            && tri(self.eval(gate, &mut Vec::new())) == Tri::False
+        {
+            return Some(&EMPTY);
+        }
         self.case.groups.get(g.idx()).and_then(Option::as_ref)
     }
 

@@ -305,9 +305,10 @@ impl Compiler<'_> {
         });
         for f in facts {
             if let Some(s) = self.fact_slot.get(f.idx()).copied().flatten()
-                && !out.slots.contains(&s) {
-                    out.slots.push(s);
-                }
+                && !out.slots.contains(&s)
+            {
+                out.slots.push(s);
+            }
             if let Some(g) = self.m.fact(f).gate.clone() {
                 if !out.slots.is_empty() && self.gate_guard.contains(&f) {
                     continue;
@@ -476,9 +477,10 @@ fn cond_of(f: &Formula, bit_of: &[(u32, u32)]) -> Cond {
             // Atoms become bit positions: encode as word * 64 + bit.
             for op in &mut t {
                 if let Tape::Atom(a) = op
-                    && let Some(&(w, b)) = bit_of.get(*a as usize) {
-                        *a = w * 64 + b;
-                    }
+                    && let Some(&(w, b)) = bit_of.get(*a as usize)
+                {
+                    *a = w * 64 + b;
+                }
             }
             Cond::Tape(t)
         }
@@ -855,9 +857,10 @@ pub fn compile(m: &Model) -> Program {
             c.deps_into(w, &mut deps);
         }
         if let Some((_, g)) = &r.per_item
-            && !deps.groups.contains(g) {
-                deps.groups.push(*g);
-            }
+            && !deps.groups.contains(g)
+        {
+            deps.groups.push(*g);
+        }
         let period = (
             r.period.from.map(days).unwrap_or(i64::MIN),
             r.period.to.map(days).unwrap_or(i64::MAX),
