@@ -121,11 +121,11 @@ pub fn check_templates(m: &Model, templates: &Templates, map: &SourceMap) -> Vec
                 continue;
             };
             let name = name.split('.').next().unwrap_or(name);
-            let ok = match (root, m.names.get(name)) {
-                ("groups", Some(NameRef::Group(_))) => true,
-                ("answers" | "values", Some(NameRef::Fact(_) | NameRef::Def(_))) => true,
-                _ => false,
-            };
+            let ok = matches!(
+                (root, m.names.get(name)),
+                ("groups", Some(NameRef::Group(_)))
+                    | ("answers" | "values", Some(NameRef::Fact(_) | NameRef::Def(_)))
+            );
             if ok {
                 used.push(name.to_string());
             } else {

@@ -145,16 +145,11 @@ pub fn to_typst(title: &str, md: &str, lang: Lang) -> String {
                 out.push_str("\n\n");
                 at_line_start = true;
             }
-            Event::Start(Tag::Paragraph) => {
-                if !list_stack.is_empty() && !at_line_start {
-                    // A paragraph inside a list item continues it.
-                }
-            }
-            Event::End(TagEnd::Paragraph) => {
-                if list_stack.is_empty() {
-                    out.push_str("\n\n");
-                    at_line_start = true;
-                }
+            // A paragraph inside a list item continues the item's line.
+            Event::Start(Tag::Paragraph) => {}
+            Event::End(TagEnd::Paragraph) if list_stack.is_empty() => {
+                out.push_str("\n\n");
+                at_line_start = true;
             }
             Event::Start(Tag::List(start)) => {
                 if !at_line_start {
