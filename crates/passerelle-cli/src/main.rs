@@ -150,6 +150,16 @@ enum Command {
         /// Folder to write (created if needed).
         out: PathBuf,
     },
+    /// The case log: situations, their verdicts at the time and the advice given.
+    Cases {
+        #[command(subcommand)]
+        command: CasesCommand,
+    },
+    /// Accounts that may write to the case log.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
     /// Rewrite rule blocks in canonical layout.
     Fmt {
         /// Files or folders (default: the current folder).
@@ -157,6 +167,98 @@ enum Command {
         /// Only report files that would change (exit 1 if any).
         #[arg(long)]
         check: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CasesCommand {
+    /// List situations, most recently changed first, or those matching words.
+    List {
+        /// Database: sqlite://FILE (default: passerelle.db in the working folder) or postgres://…
+        #[arg(long)]
+        db: Option<String>,
+        /// Only this status (draft, answered, needs_review, published); repeat for several.
+        #[arg(long)]
+        status: Vec<String>,
+        /// Words to look for, in English or French.
+        #[arg(long)]
+        search: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// json or text.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+    /// Show one situation: its verdict at the time, the advice, and what changed since.
+    Show {
+        /// Situation id.
+        id: String,
+        /// Database.
+        #[arg(long)]
+        db: Option<String>,
+        /// json or text.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+    /// Write the whole case log as JSON Lines.
+    Export {
+        /// Database.
+        #[arg(long)]
+        db: Option<String>,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Read a JSON Lines export (checked whole before anything is written).
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// Database.
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// Re-evaluate situations recorded under other pack versions; flag changed verdicts.
+    Recheck {
+        /// Database.
+        #[arg(long)]
+        db: Option<String>,
+        /// Pack folders (default: packs/gc-digital).
+        #[arg(long = "pack")]
+        packs: Vec<PathBuf>,
+        /// Date of the rules in force (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Re-evaluate even situations already checked against these packs.
+        #[arg(long)]
+        force: bool,
+        /// json or text.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Create an account (password from PASSERELLE_PASSWORD, or asked).
+    Add {
+        /// Sign-in name.
+        username: String,
+        /// contributor, policy_specialist or admin.
+        #[arg(long)]
+        role: String,
+        /// Name shown (default: the sign-in name).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Database.
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// List accounts.
+    List {
+        /// Database.
+        #[arg(long)]
+        db: Option<String>,
     },
 }
 
@@ -233,6 +335,60 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Cases { command } => match command {
+            CasesCommand::List {
+                db,
+                status,
+                search,
+                limit,
+                format,
+            } => commands::cases::list(
+                db.as_deref(),
+                &status,
+                search.as_deref(),
+                limit,
+                format,
+                lang,
+            ),
+            CasesCommand::Show { id, db, format } => {
+                commands::cases::show(db.as_deref(), &id, format, lang)
+            }
+            CasesCommand::Export { db, output } => {
+                commands::cases::export(db.as_deref(), output.as_deref(), lang)
+            }
+            CasesCommand::Import { file, db } => {
+                commands::cases::import(db.as_deref(), &file, lang)
+            }
+            CasesCommand::Recheck {
+                db,
+                packs,
+                as_of,
+                force,
+                format,
+            } => commands::cases::recheck_all(
+                db.as_deref(),
+                &packs,
+                as_of.as_deref(),
+                force,
+                format,
+                lang,
+            ),
+        },
+        Command::Users { command } => match command {
+            UsersCommand::Add {
+                username,
+                role,
+                display_name,
+                db,
+            } => commands::cases::add_user(
+                db.as_deref(),
+                &username,
+                &role,
+                display_name.as_deref(),
+                lang,
+            ),
+            UsersCommand::List { db } => commands::cases::list_users(db.as_deref(), lang),
+        },
         Command::Cite {
             instrument,
             section,

@@ -15,4 +15,4 @@ pub mod verdict;
 
 pub use load::{LoadedPacks, load_packs};
 pub use pack::{Pack, PackError};
-pub use verdict::{EvalOptions, Verdict, evaluate, today};
+pub use verdict::{BatchEvaluator, EvalOptions, OutcomeIds, Verdict, evaluate, outcome_ids, today};

@@ -410,6 +410,109 @@ pub struct Raw {
     pub next: Option<Next>,
 }
 
+/// Citations as the verdict shows them, in one language.
+pub fn citations_of(m: &Model, cs: &[Citation], lang: Lang) -> Vec<CitationOut> {
+    cs.iter()
+        .map(|c| {
+            let inst = &m.instruments[c.instrument.idx()];
+            CitationOut {
+                instrument: inst.id.clone(),
+                title: inst.title.get(lang).to_string(),
+                section: c.section.clone(),
+                url: inst.source.get(lang).to_string(),
+                paraphrase: inst
+                    .provisions
+                    .get(c.provision)
+                    .map(|p| p.paraphrase.get(lang).to_string())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// What applies, by index into the model: the skeleton of a verdict without its texts, for
+/// callers that compare many verdicts (the case log's re-check).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutcomeIds {
+    /// Verified rules that apply: (index in `model.rules`, item of its group).
+    pub obligations: Vec<(usize, Option<usize>)>,
+    /// Unverified rules that would apply.
+    pub to_confirm: Vec<(usize, Option<usize>)>,
+    /// Myths that touch the situation (index in `model.myths`).
+    pub myths: Vec<usize>,
+}
+
+/// The entries of the verdict [`build`] would make, as indexes: the same rules, items and
+/// myths, in the same order.
+pub fn outcome_ids(pack: &Pack, raw: &Raw) -> OutcomeIds {
+    outcome_ids_of(pack, &raw.outcome)
+}
+
+/// [`outcome_ids`] of an outcome.
+pub fn outcome_ids_of(pack: &Pack, o: &Outcome) -> OutcomeIds {
+    let m = &pack.model;
+    let p = &pack.program;
+    let mut out = OutcomeIds::default();
+    for (ri, r) in m.rules.iter().enumerate() {
+        let ci = p.rule_index[ri] as usize;
+        if r.modal().is_none() {
+            continue;
+        }
+        let mut push = |item: Option<usize>, status: Status| {
+            if status == Status::Applies {
+                if r.status.is_verified() {
+                    out.obligations.push((ri, item));
+                } else {
+                    out.to_confirm.push((ri, item));
+                }
+            }
+        };
+        match r.per_item {
+            None => push(None, o.status[ci]),
+            Some(_) => {
+                for it in o.items.iter().filter(|x| x.rule as usize == ci) {
+                    push(it.item.map(|x| x as usize), it.status);
+                }
+            }
+        }
+    }
+    for (mi, _) in m.myths.iter().enumerate() {
+        if o.myths[mi] == Tri::True {
+            out.myths.push(mi);
+        }
+    }
+    out
+}
+
+/// Evaluates many sets of answers with one evaluator, without choosing a next question:
+/// for callers that only need what applies (re-checks of the case log, impact analysis).
+pub struct BatchEvaluator<'a> {
+    pack: &'a Pack,
+    ev: Evaluator<'a>,
+}
+
+impl<'a> BatchEvaluator<'a> {
+    /// An evaluator for a pack.
+    pub fn new(pack: &'a Pack) -> BatchEvaluator<'a> {
+        BatchEvaluator {
+            pack,
+            ev: Evaluator::new(&pack.program),
+        }
+    }
+
+    /// The pack.
+    pub fn pack(&self) -> &'a Pack {
+        self.pack
+    }
+
+    /// What applies to one set of answers.
+    pub fn ids(&mut self, answers: &Answers, as_of: jiff::civil::Date) -> OutcomeIds {
+        let case = Case::from_answers(&self.pack.program, &self.pack.model, answers);
+        let o = self.ev.run(&case, date_to_days(as_of));
+        outcome_ids_of(self.pack, o)
+    }
+}
+
 /// Evaluates answers without building the verdict.
 pub fn evaluate_raw(pack: &Pack, answers: &Answers, as_of: jiff::civil::Date) -> Raw {
     let p = &pack.program;
@@ -443,22 +546,7 @@ fn tri_opt(t: Tri) -> Option<bool> {
 
 impl Builder<'_> {
     fn citations(&self, cs: &[Citation]) -> Vec<CitationOut> {
-        cs.iter()
-            .map(|c| {
-                let inst = &self.m.instruments[c.instrument.idx()];
-                CitationOut {
-                    instrument: inst.id.clone(),
-                    title: inst.title.get(self.lang).to_string(),
-                    section: c.section.clone(),
-                    url: inst.source.get(self.lang).to_string(),
-                    paraphrase: inst
-                        .provisions
-                        .get(c.provision)
-                        .map(|p| p.paraphrase.get(self.lang).to_string())
-                        .unwrap_or_default(),
-                }
-            })
-            .collect()
+        citations_of(self.m, cs, self.lang)
     }
 
     fn contact(&self, c: ContactId) -> ContactOut {

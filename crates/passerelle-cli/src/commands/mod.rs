@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod ask;
+pub mod cases;
 pub mod check;
 pub mod doc;
 pub mod eval;
