@@ -150,6 +150,14 @@ enum Command {
         /// Folder to write (created if needed).
         out: PathBuf,
     },
+    /// Count what packs contain: rules verified and unverified, myths, questions, scenarios…
+    Info {
+        /// Pack folders (default: the current folder).
+        packs: Vec<PathBuf>,
+        /// json or text.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
     /// The case log: situations, their verdicts at the time and the advice given.
     Cases {
         #[command(subcommand)]
@@ -335,6 +343,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Info { packs, format } => commands::info::run(&packs, format, lang),
         Command::Cases { command } => match command {
             CasesCommand::List {
                 db,

@@ -6,6 +6,7 @@ pub mod check;
 pub mod doc;
 pub mod eval;
 pub mod fmt;
+pub mod info;
 pub mod sources;
 pub mod test;
 
