@@ -124,7 +124,10 @@ pub fn check_templates(m: &Model, templates: &Templates, map: &SourceMap) -> Vec
             let ok = matches!(
                 (root, m.names.get(name)),
                 ("groups", Some(NameRef::Group(_)))
-                    | ("answers" | "values", Some(NameRef::Fact(_) | NameRef::Def(_)))
+                    | (
+                        "answers" | "values",
+                        Some(NameRef::Fact(_) | NameRef::Def(_))
+                    )
             );
             if ok {
                 used.push(name.to_string());

@@ -26,7 +26,9 @@ mod template;
 
 pub use check::check_templates;
 pub use context::context;
-pub use render::{DocError, Format, Rendered, render};
+pub use render::{
+    DOC_CSS, DocError, Format, PDF_SUPPORTED, Rendered, markdown_to_html, markdown_to_pdf, render,
+};
 pub use template::{Template, Templates, load_templates};
 
 /// The documents the product knows how to name in both languages.

@@ -120,6 +120,8 @@ pub fn to_typst(title: &str, md: &str, lang: Lang) -> String {
     ));
     out.push_str("#set page(paper: \"us-letter\", margin: 2cm, numbering: \"1 / 1\")\n");
     out.push_str("#set par(justify: false, leading: 0.7em)\n");
+    // Room between list items: the results report's items are whole paragraphs.
+    out.push_str("#set list(spacing: 0.85em)\n#set enum(spacing: 0.85em)\n");
     out.push_str("#show heading: set text(font: \"Lato\", weight: \"bold\")\n");
     out.push_str("#show heading.where(level: 1): set text(size: 20pt)\n");
     out.push_str("#show link: underline\n\n");
@@ -194,9 +196,14 @@ pub fn to_typst(title: &str, md: &str, lang: Lang) -> String {
                 link_stack.pop();
                 out.push(']');
             }
-            Event::Text(t) | Event::Code(t) => {
+            // HTML typed in an answer is text, as in the HTML output.
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 out.push_str(&esc(&t));
                 at_line_start = false;
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                out.push_str("\n\n");
+                at_line_start = true;
             }
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push_str(" \\\n"),
@@ -248,5 +255,19 @@ mod tests {
         assert!(t.contains("\\$50 \\#1 #emph[really]"));
         assert!(t.contains("#link(\"https://example.invalid\")[x]"));
         assert!(t.contains("- a\n- b\n"));
+    }
+
+    #[test]
+    fn html_in_the_text_is_text() {
+        let t = to_typst(
+            "T",
+            "A <b>bold</b> & <script>x</script>\n\n<div>\nblock\n</div>\n",
+            Lang::En,
+        );
+        assert!(
+            t.contains("A \\<b\\>bold\\<\\/b\\> & \\<script\\>x\\<\\/script\\>"),
+            "{t}"
+        );
+        assert!(t.contains("\\<div\\>"), "{t}");
     }
 }

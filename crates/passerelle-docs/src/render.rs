@@ -7,7 +7,7 @@ use passerelle::verdict::Verdict;
 use passerelle_check::model::{Answers, FactId, NameRef};
 use passerelle_check::semantics::{Env, V};
 use passerelle_diag::{Bi, Lang, french_spacing};
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, html};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,15 +163,16 @@ pub fn render(
     } else {
         md
     };
-    let title = t.title.clone();
+    let title = if lang == Lang::Fr {
+        french_spacing(&t.title)
+    } else {
+        t.title.clone()
+    };
     let file_name = format!("{document}-{}.{}", lang.code(), format.extension());
     let bytes = match format {
         Format::Markdown => md.into_bytes(),
-        Format::Html => html_page(&title, &md, lang).into_bytes(),
-        #[cfg(feature = "pdf")]
-        Format::Pdf => crate::pdf::pdf(&title, &md, lang).map_err(DocError::Pdf)?,
-        #[cfg(not(feature = "pdf"))]
-        Format::Pdf => return Err(DocError::Pdf("this build has no PDF support".to_string())),
+        Format::Html => markdown_to_html(&title, &md, lang).into_bytes(),
+        Format::Pdf => markdown_to_pdf(&title, &md, lang)?,
     };
     Ok(Rendered {
         bytes,
@@ -179,6 +180,25 @@ pub fn render(
         file_name,
         title,
     })
+}
+
+/// Whether this build makes PDF files (the `pdf` feature, with typst).
+pub const PDF_SUPPORTED: bool = cfg!(feature = "pdf");
+
+/// The PDF of a document already filled as Markdown (the bytes of [`render`] with
+/// [`Format::Markdown`], and its title): the same file as [`render`] with [`Format::Pdf`].
+/// Filling the template is cheap; this step (typst) is not, so a server can run it on
+/// another thread, with a cap on how many run at once.
+pub fn markdown_to_pdf(title: &str, md: &str, lang: Lang) -> Result<Vec<u8>, DocError> {
+    #[cfg(feature = "pdf")]
+    {
+        crate::pdf::pdf(title, md, lang).map_err(DocError::Pdf)
+    }
+    #[cfg(not(feature = "pdf"))]
+    {
+        let _ = (title, md, lang);
+        Err(DocError::Pdf("this build has no PDF support".to_string()))
+    }
 }
 
 /// Removes the blank lines that template tags leave behind (at most one in a row).
@@ -204,9 +224,16 @@ fn tidy(md: &str) -> String {
 /// The stylesheet of HTML documents: GC Design System colours and type scale, print-ready.
 pub const DOC_CSS: &str = "body{font-family:'Noto Sans',sans-serif;color:#333;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;font-size:1.125rem}h1,h2,h3{font-family:Lato,sans-serif;color:#333}h1{font-size:2.25rem;border-bottom:4px solid #af3c43;padding-bottom:.3rem}h2{font-size:1.6rem;margin-top:2rem}a{color:#284162}table{border-collapse:collapse}td,th{border:1px solid #767676;padding:.3rem .5rem}@media print{body{margin:0;max-width:none;font-size:11pt}a{color:#000}}";
 
-fn html_page(title: &str, md: &str, lang: Lang) -> String {
+/// The printable HTML page of a document already filled as Markdown (see
+/// [`markdown_to_pdf`]): the same page as [`render`] with [`Format::Html`].
+pub fn markdown_to_html(title: &str, md: &str, lang: Lang) -> String {
     let mut body = String::new();
-    html::push_html(&mut body, Parser::new_ext(md, Options::ENABLE_TABLES));
+    // Answers are typed by people: any HTML in them is shown as text, never interpreted.
+    let events = Parser::new_ext(md, Options::ENABLE_TABLES).map(|e| match e {
+        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        e => e,
+    });
+    html::push_html(&mut body, events);
     let esc = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")

@@ -66,7 +66,10 @@ fn with_document_facts(pack: &Pack, given: &Answers) -> Answers {
 fn pdftotext(pdf: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("passerelle-docs-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("doc.pdf");
+    // Tests run in parallel: one file per call.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("doc-{n}.pdf"));
     std::fs::write(&path, pdf).unwrap();
     let out = Command::new("pdftotext")
         .arg(&path)
@@ -76,6 +79,7 @@ fn pdftotext(pdf: &[u8]) -> String {
             "pdftotext (Debian package poppler-utils) must be installed: scripts/setup installs it",
         );
     assert!(out.status.success());
+    let _ = std::fs::remove_file(&path);
     String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -316,4 +320,96 @@ fn a_missing_answer_names_the_questions_to_answer_first() {
             other.map(|r| r.file_name)
         ),
     }
+}
+
+#[test]
+fn html_typed_in_an_answer_is_shown_as_text() {
+    let (pack, templates) = pack();
+    let s = pack
+        .model
+        .scenarios
+        .iter()
+        .find(|s| s.id == "remote-usability-test-us-tool")
+        .expect("the scenario");
+    let mut answers = with_document_facts(&pack, &s.given);
+    if let Some(NameRef::Fact(f)) = pack.model.names.get("study_title") {
+        answers.set(
+            *f,
+            Some(Value::Text(
+                "<img src=x onerror=alert(1)> & <b>bold</b>".into(),
+            )),
+        );
+    }
+    let as_of = jiff::civil::Date::constant(2026, 12, 1);
+    let v = passerelle::evaluate(
+        &pack,
+        &answers,
+        as_of,
+        Lang::En,
+        passerelle::EvalOptions::default(),
+    );
+    let html = render(
+        &pack,
+        &templates,
+        &answers,
+        &v,
+        as_of,
+        "consent-form",
+        Lang::En,
+        Format::Html,
+    )
+    .unwrap();
+    let html = String::from_utf8(html.bytes).unwrap();
+    assert!(!html.contains("<img"), "{html}");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"),
+        "{html}"
+    );
+    let pdf = render(
+        &pack,
+        &templates,
+        &answers,
+        &v,
+        as_of,
+        "consent-form",
+        Lang::En,
+        Format::Pdf,
+    )
+    .unwrap();
+    assert!(pdftotext(&pdf.bytes).contains("<img src=x onerror=alert(1)> & <b>bold</b>"));
+}
+
+#[test]
+fn french_titles_have_french_spacing() {
+    let (pack, templates) = pack();
+    let s = &pack.model.scenarios[0];
+    let answers = with_document_facts(&pack, &s.given);
+    let as_of = jiff::civil::Date::constant(2026, 12, 1);
+    let v = passerelle::evaluate(
+        &pack,
+        &answers,
+        as_of,
+        Lang::Fr,
+        passerelle::EvalOptions::default(),
+    );
+    let r = render(
+        &pack,
+        &templates,
+        &answers,
+        &v,
+        as_of,
+        "results-report",
+        Lang::Fr,
+        Format::Html,
+    )
+    .unwrap();
+    assert_eq!(
+        r.title,
+        "Ce que les règles exigent\u{a0}: rapport de résultats"
+    );
+    assert!(
+        String::from_utf8(r.bytes)
+            .unwrap()
+            .contains("<title>Ce que les règles exigent\u{a0}: rapport de résultats</title>")
+    );
 }
