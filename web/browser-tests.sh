@@ -5,7 +5,9 @@
 #
 # Starts `passerelle serve` twice on free loopback ports, each with a temporary SQLite
 # file: packs/gc-digital (the research journey) and web/fixtures/all-types (one question of
-# every type). Runs web/browser-tests.mjs, prints its results and the axe summary, writes the
+# every type); the first database gets a policy specialist and an administrator (password in
+# PASSERELLE_PASSWORD) for the case log. Runs web/browser-tests.mjs, prints its results and the
+# axe summary, writes the
 # screenshots to docs/screenshots/, stops the servers and exits non-zero on failure.
 # PACKS_DIR (default: packs/ of this repository) chooses where the two packs are read.
 # Needs: chromium (apt-get install -y chromium) and `npm ci` in web/ (run here if missing).
@@ -47,6 +49,12 @@ start() { # name pack: sets $url
 
 packs="${PACKS_DIR:-$root/packs}"
 url=""
+# Accounts for the case-log checks (browser-tests.mjs signs in with them).
+export PASSERELLE_PASSWORD="browser-tests-password"
+for account in "sami policy_specialist Sami Specialist" "ada admin Ada Admin"; do
+  set -- $account
+  "$bin" users add "$1" --role "$2" --display-name "$3 $4" --db "sqlite://$tmp/research.db?mode=rwc" >/dev/null
+done
 start research "$packs/gc-digital"; research="$url"
 start types "$here/fixtures/all-types"; types="$url"
 echo "passerelle serve: $research ($packs/gc-digital), $types (web/fixtures/all-types)"

@@ -475,6 +475,23 @@ impl Store {
         })
     }
 
+    /// The earliest failed sign-in under `key` at or after `since` (RFC 3339), if any: when
+    /// it leaves the window, one more attempt is allowed.
+    pub async fn oldest_failure_since(
+        &self,
+        key: &str,
+        since: &str,
+    ) -> Result<Option<String>, StoreError> {
+        on!(self, pool => {
+            let r = sqlx::query("SELECT MIN(at) AS at FROM sign_in_failures WHERE key = $1 AND at >= $2")
+                .bind(key)
+                .bind(since)
+                .fetch_one(pool)
+                .await?;
+            Ok(r.try_get::<Option<String>, _>("at")?)
+        })
+    }
+
     /// Forgets the failures under `key` (after a successful sign-in).
     pub async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
         on!(self, pool => {

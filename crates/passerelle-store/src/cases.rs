@@ -356,6 +356,20 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
     Ok(serde_json::to_string(v)?)
 }
 
+/// A situation as its audit row keeps it, with the note (if any) under `note`.
+fn noted(s: &Situation, note: Option<&J>) -> Result<String, StoreError> {
+    match note {
+        None => to_json(s),
+        Some(n) => {
+            let mut v = serde_json::to_value(s)?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert("note".into(), n.clone());
+            }
+            Ok(v.to_string())
+        }
+    }
+}
+
 /// The values bound for a situation's columns, in [`COLUMNS`] order, and its data.
 struct Bound {
     cols: [Option<String>; 19],
@@ -473,8 +487,19 @@ pub(crate) use audit_in;
 impl Store {
     /// Records a new situation (and its creation in the audit trail).
     pub async fn create_situation(&self, s: &Situation, action: &str) -> Result<(), StoreError> {
+        self.create_situation_noted(s, action, None).await
+    }
+
+    /// [`Store::create_situation`] with a note kept in the audit row beside the value after,
+    /// under the key `note` (e.g. the personal-information findings the author confirmed).
+    pub async fn create_situation_noted(
+        &self,
+        s: &Situation,
+        action: &str,
+        note: Option<&J>,
+    ) -> Result<(), StoreError> {
         let b = bound(s)?;
-        let after = to_json(s)?;
+        let after = noted(s, note)?;
         let sql = insert_sql();
         on!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -539,6 +564,18 @@ impl Store {
         expected: i64,
         action: &str,
     ) -> Result<WriteOutcome, StoreError> {
+        self.update_situation_noted(s, expected, action, None).await
+    }
+
+    /// [`Store::update_situation`] with a note kept in the audit row (see
+    /// [`Store::create_situation_noted`]).
+    pub async fn update_situation_noted(
+        &self,
+        s: &Situation,
+        expected: i64,
+        action: &str,
+        note: Option<&J>,
+    ) -> Result<WriteOutcome, StoreError> {
         let b = bound(s)?;
         let sql = update_sql();
         let select = format!("{SELECT} WHERE s.id = $1");
@@ -567,7 +604,7 @@ impl Store {
                 entity: "situation",
                 entity_id: &s.id,
                 old_value: Some(to_json(&before)?),
-                new_value: Some(to_json(s)?),
+                new_value: Some(noted(s, note)?),
             });
             tx.commit().await?;
         });
@@ -714,6 +751,24 @@ impl Store {
     pub async fn count_situations(&self) -> Result<i64, StoreError> {
         on!(self, pool => {
             let r = sqlx::query("SELECT COUNT(*) AS n FROM situations").fetch_one(pool).await?;
+            Ok(r.try_get::<i64, _>("n")?)
+        })
+    }
+
+    /// How many situations of top pack `pack` were last checked against other packs than
+    /// `stamps`: those a re-check would evaluate.
+    pub async fn count_unchecked(
+        &self,
+        pack: &str,
+        stamps: &[PackStamp],
+    ) -> Result<i64, StoreError> {
+        let checked = to_json(&stamps)?;
+        on!(self, pool => {
+            let r = sqlx::query("SELECT COUNT(*) AS n FROM situations WHERE pack = $1 AND checked <> $2")
+                .bind(pack)
+                .bind(&checked)
+                .fetch_one(pool)
+                .await?;
             Ok(r.try_get::<i64, _>("n")?)
         })
     }

@@ -34,6 +34,8 @@ pub const PATHS: &[(&str, &str)] = &[
     ("get", "/api/v1/myths/{id}"),
     ("get", "/api/v1/instruments"),
     ("get", "/api/v1/results/{id}"),
+    ("get", "/api/v1/results/{id}/documents"),
+    ("get", "/api/v1/documents/{kind}"),
     ("get", "/api/v1/openapi.json"),
 ];
 
@@ -52,6 +54,14 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/v1/myths/{id}", get(myth))
         .route("/api/v1/instruments", get(instruments))
         .route("/api/v1/results/{id}", get(result))
+        .route(
+            "/api/v1/results/{id}/documents",
+            get(crate::documents::api_documents),
+        )
+        .route(
+            "/api/v1/documents/{kind}",
+            get(crate::documents::api_document),
+        )
         .route("/api/v1/openapi.json", get(openapi))
         .method_not_allowed_fallback(method_not_allowed)
 }
@@ -115,7 +125,7 @@ pub fn not_found() -> Response {
     )
 }
 
-async fn method_not_allowed() -> Response {
+pub(crate) async fn method_not_allowed() -> Response {
     problem_response(
         StatusCode::METHOD_NOT_ALLOWED,
         Bi::new("method not allowed here", "méthode non permise ici"),
@@ -273,7 +283,7 @@ async fn index() -> Response {
             "name": "Passerelle",
             "version": crate::VERSION,
             "openapi": "/api/v1/openapi.json",
-            "paths": PATHS.iter().map(|(m, p)| format!("{} {p}", m.to_uppercase())).collect::<Vec<_>>(),
+            "paths": PATHS.iter().chain(crate::cases_api::PATHS).map(|(m, p)| format!("{} {p}", m.to_uppercase())).collect::<Vec<_>>(),
         }),
     )
 }

@@ -13,13 +13,20 @@
 //!
 //! **API boundary:** [`router`] is the whole service; tests drive it without sockets.
 
+pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod auth;
+pub mod case_form;
+pub mod cases;
+pub mod cases_api;
+pub mod documents;
 mod explain;
 pub mod i18n;
 pub mod interview;
 pub mod openapi;
 mod pages;
+pub mod permissions;
 pub mod route;
 pub mod schema;
 mod views;
@@ -67,6 +74,12 @@ pub struct App {
     pub cat: i18n::Catalog,
     /// Identity of the packs.
     pub stamps: Vec<PackStamp>,
+    /// Generated documents: the packs' templates and the PDF workers.
+    pub docs: documents::Docs,
+    /// The case log: recorded texts of the packs and the search index.
+    pub cases: cases::CaseLog,
+    /// Cookies and client addresses.
+    pub auth: auth::AuthConfig,
 }
 
 impl App {
@@ -84,11 +97,16 @@ impl App {
                 digest: d.clone(),
             })
             .collect();
+        let docs = documents::Docs::load(&pack)?;
+        let cases = cases::CaseLog::new(&pack)?;
         Ok(App {
             pack,
             store,
             cat,
             stamps,
+            docs,
+            cases,
+            auth: auth::AuthConfig::default(),
         })
     }
 
@@ -96,7 +114,9 @@ impl App {
     pub async fn load(packs: &[PathBuf], db: &str) -> Result<App, String> {
         let pack = load_pack(packs)?;
         let store = Store::open(db).await.map_err(|e| e.to_string())?;
-        App::new(pack, store)
+        let app = App::new(pack, store)?;
+        app.cases.start(&app.store).await?;
+        Ok(app)
     }
 }
 
@@ -121,9 +141,14 @@ pub fn load_pack(dirs: &[PathBuf]) -> Result<Pack, String> {
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(api::routes())
+        .merge(cases_api::routes())
         .merge(assets::routes())
         .route("/", axum::routing::get(pages::splash))
         .fallback(pages::dispatch)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            auth::context,
+        ))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(app)
 }
@@ -144,7 +169,10 @@ async fn security_headers(req: Request, next: Next) -> Response {
     let set = |h: &mut HeaderMap, k: header::HeaderName, v: &'static str| {
         h.insert(k, HeaderValue::from_static(v));
     };
-    set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    // A generated HTML document brings its own, stricter policy.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     // Interview and result addresses are capabilities: never send them to another site.
     set(h, header::REFERRER_POLICY, "no-referrer");
@@ -270,7 +298,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     rt.block_on(async move {
-        let app = Arc::new(App::load(&packs, &db).await?);
+        let mut app = App::load(&packs, &db).await?;
+        app.auth.secure_cookies = auth::secure_cookies(opts.addr);
+        let app = Arc::new(app);
+        cases::spawn_recheck(Arc::clone(&app)).await?;
         let listener = tokio::net::TcpListener::bind(opts.addr)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", opts.addr))?;
@@ -283,10 +314,13 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
             app.store.backend()
         );
         let store = app.store.clone();
-        axum::serve(listener, router(app))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| format!("server error: {e}"))?;
+        axum::serve(
+            listener,
+            router(app).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
         store.close().await;
         Ok(())
     })

@@ -1,5 +1,6 @@
-//! The OpenAPI 3.1 document of `/api/v1`, written by hand as JSON. A test checks that it
-//! lists exactly the routes of [`crate::api::PATHS`] and that each one answers.
+//! The OpenAPI 3.1 document of `/api/v1`, written by hand as JSON (the case log's operations
+//! in [`crate::cases_api::extend_openapi`]). A test checks that it lists exactly the routes of
+//! [`crate::api::PATHS`] and [`crate::cases_api::PATHS`] and that each one answers.
 
 use serde_json::{Value as J, json};
 
@@ -49,7 +50,7 @@ fn eval_op(summary: &str, description: &str, response: J) -> J {
 
 /// The document.
 pub fn document() -> J {
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Passerelle API",
@@ -71,6 +72,26 @@ pub fn document() -> J {
             "/api/v1/myths/{id}": {"get": {"summary": "One myth", "parameters": [id_param("Myth id"), lang_param()], "responses": {"200": ok("The myth", json!({"type": "object"})), "404": err("No such myth")}}},
             "/api/v1/instruments": {"get": {"summary": "Instruments and their provisions' paraphrases", "parameters": [lang_param()], "responses": {"200": ok("The instruments", json!({"type": "object"})), "400": err("Bad query parameter")}}},
             "/api/v1/results/{id}": {"get": {"summary": "A saved result, re-evaluated (the JSON download of the results page)", "parameters": [id_param("Result id"), lang_param()], "responses": {"200": ok("Answers, packs, date and verdict", json!({"type": "object", "properties": {"id": {"type": "string"}, "created_at": {"type": "string"}, "journey": {"type": ["string", "null"]}, "as_of": {"type": "string", "format": "date"}, "packs": {"type": "array"}, "answers": {"$ref": "#/components/schemas/Answers"}, "verdict": {"$ref": "#/components/schemas/Verdict"}}})), "404": err("No such result")}}},
+            "/api/v1/results/{id}/documents": {"get": {"summary": "The generated documents that apply to a saved result", "description": "For each document whose condition holds: its title in both languages, whether the English and French versions are ready (with the addresses of their files), and the questions still to answer, each with the page where it is answered.", "parameters": [id_param("Result id")], "responses": {"200": ok("The documents", json!({"type": "object", "properties": {"result": {"type": "string"}, "pdf": {"type": "boolean", "description": "Whether this server makes PDF files"}, "documents": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}}}})), "400": err("A query parameter (none is accepted)"), "404": err("No such result")}}},
+            "/api/v1/documents/{kind}": {"get": {
+                "summary": "A generated document of a saved result (privacy notice, consent form, results report…)",
+                "description": "The document filled from the result's answers, in one language and format. PDF and Markdown come as attachments (Content-Disposition), HTML inline (a printable page). When the answers lack facts the document needs, 422 names each one; when the document does not apply to the answers, 422 with an empty list.",
+                "parameters": [
+                    {"name": "kind", "in": "path", "required": true, "description": "Document id, as the pack's templates name it (privacy-notice, consent-form, results-report)", "schema": {"type": "string"}},
+                    {"name": "result", "in": "query", "required": true, "description": "Id of a saved result", "schema": {"type": "string"}},
+                    {"name": "lang", "in": "query", "required": false, "description": "Language of the document: en (default) or fr", "schema": {"type": "string", "enum": ["en", "fr"]}},
+                    {"name": "format", "in": "query", "required": false, "description": "pdf (default; tagged PDF/UA-1, fonts embedded), html or md", "schema": {"type": "string", "enum": ["pdf", "html", "md"]}}
+                ],
+                "responses": {
+                    "200": {"description": "The document", "content": {
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                        "text/html": {"schema": {"type": "string"}},
+                        "text/markdown": {"schema": {"type": "string"}}}},
+                    "400": err("A bad or unknown query parameter, or no `result`"),
+                    "404": err("No such result or document"),
+                    "422": {"description": "The document cannot be made from these answers: the facts still needed (empty when the document does not apply)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DocumentError"}}}},
+                    "501": err("This server was built without PDF support")
+                }}},
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": ok("OpenAPI 3.1", json!({"type": "object"}))}}}
         },
         "components": {
@@ -85,6 +106,19 @@ pub fn document() -> J {
                 "Error": {"type": "object", "required": ["status", "title", "errors"], "properties": {
                     "status": {"type": "integer"}, "title": {"$ref": "#/components/schemas/Bi"},
                     "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}}}},
+                "MissingFact": {"type": "object", "required": ["fact", "question_en", "question_fr"], "properties": {
+                    "fact": {"type": "string"}, "question_en": {"type": "string"}, "question_fr": {"type": "string"},
+                    "asked": {"type": "string", "enum": ["documents", "interview"], "description": "Where a person answers it: on the document's page, or by continuing the interview"},
+                    "href_en": {"type": "string"}, "href_fr": {"type": "string"}}},
+                "DocumentError": {"type": "object", "required": ["status", "title", "errors", "missing"], "properties": {
+                    "status": {"type": "integer"}, "title": {"$ref": "#/components/schemas/Bi"},
+                    "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}},
+                    "missing": {"type": "array", "items": {"$ref": "#/components/schemas/MissingFact"}}}},
+                "Document": {"type": "object", "properties": {
+                    "kind": {"type": "string"}, "title": {"$ref": "#/components/schemas/Bi"},
+                    "versions": {"type": "object", "description": "By language (en, fr): {ready, files: {pdf, html, md} or null}"},
+                    "missing": {"type": "array", "items": {"$ref": "#/components/schemas/MissingFact"}},
+                    "page": {"$ref": "#/components/schemas/Bi"}}},
                 "Pack": {"type": "object", "properties": {"id": {"type": "string"}, "version": {"type": "string"}, "digest": {"type": "string"}, "layer": {"type": "string"}, "title": {"$ref": "#/components/schemas/Bi"}}},
                 "Citation": {"type": "object", "properties": {"instrument": {"type": "string"}, "title": {"type": "string"}, "section": {"type": "string"}, "url": {"type": "string"}, "paraphrase": {"type": "string"}}},
                 "Obligation": {"type": "object", "properties": {
@@ -112,5 +146,7 @@ pub fn document() -> J {
                     "to_confirm": {"type": "array"}, "contacts": {"type": "array"}}}
             }
         }
-    })
+    });
+    crate::cases_api::extend_openapi(&mut doc);
+    doc
 }

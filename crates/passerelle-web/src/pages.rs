@@ -29,7 +29,11 @@ use std::sync::Arc;
 
 // ---------------------------------------------------------------- responses
 
-fn html(status: StatusCode, lang: Option<Lang>, body: Result<String, askama::Error>) -> Response {
+pub(crate) fn html(
+    status: StatusCode,
+    lang: Option<Lang>,
+    body: Result<String, askama::Error>,
+) -> Response {
     match body {
         Ok(s) => {
             let mut r = status_response(status, "text/html; charset=utf-8", s.into_bytes());
@@ -47,7 +51,7 @@ fn html(status: StatusCode, lang: Option<Lang>, body: Result<String, askama::Err
     }
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     let mut r = Response::new(Body::empty());
     *r.status_mut() = StatusCode::SEE_OTHER;
     if let Ok(v) = HeaderValue::from_str(to) {
@@ -58,18 +62,22 @@ fn see_other(to: &str) -> Response {
 
 fn public(mut r: Response) -> Response {
     r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        // Private: every page carries the visitor's CSRF token (and their name when signed in).
+        .insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
     r
 }
 
-fn tr(app: &App, lang: Lang) -> Tr<'_> {
+pub(crate) fn tr(app: &App, lang: Lang) -> Tr<'_> {
     Tr {
         cat: &app.cat,
         lang,
     }
 }
 
-fn layout<'a>(
+pub(crate) fn layout<'a>(
     app: &'a App,
     lang: Lang,
     title: String,
@@ -86,7 +94,7 @@ fn layout<'a>(
     )
 }
 
-fn layout_alt<'a>(
+pub(crate) fn layout_alt<'a>(
     app: &'a App,
     lang: Lang,
     title: String,
@@ -117,6 +125,7 @@ fn layout_alt<'a>(
         rules_href: Route::Rules.path(lang),
         myths_href: Route::Myths.path(lang),
         instruments_href: Route::Instruments.path(lang),
+        account: crate::auth::nav(lang),
     }
 }
 
@@ -152,11 +161,11 @@ pub(crate) fn error_page(
     r
 }
 
-fn not_found(app: &App, lang: Lang, alt: String) -> Response {
+pub(crate) fn not_found(app: &App, lang: Lang, alt: String) -> Response {
     error_page(app, lang, StatusCode::NOT_FOUND, alt, None)
 }
 
-fn server_error(app: &App, lang: Lang, what: &str) -> Response {
+pub(crate) fn server_error(app: &App, lang: Lang, what: &str) -> Response {
     eprintln!("passerelle: {what}");
     error_page(
         app,
@@ -249,7 +258,11 @@ pub async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
                     Some(back),
                 );
             }
-            post(&app, lang, route, &Form::parse(&body)).await
+            // Every form carries its CSRF token (crate::auth); the handlers never see it.
+            match crate::auth::check_form(Form::parse(&body)) {
+                Ok(form) => post(&app, lang, route, &form).await,
+                Err(form) => crate::cases::csrf_refused(&app, lang, &route, &form).await,
+            }
         }
         _ => error_page(
             &app,
@@ -280,12 +293,17 @@ async fn get(app: &App, lang: Lang, route: Route, query: &str) -> Response {
         }
         Route::CheckAnswers(id) => check_get(app, lang, id).await,
         Route::Results(id) => results_get(app, lang, id).await,
+        Route::Document(id, kind) => crate::documents::page_get(app, lang, id, kind).await,
+        Route::DocumentFile(id, kind, dl, f) => {
+            crate::documents::file_get(app, lang, id, kind, *dl, *f).await
+        }
         Route::Rules => public(rules_page(app, lang)),
         Route::Rule(id) => public(rule_page(app, lang, id)),
         Route::Myths => public(myths_page(app, lang)),
         Route::Myth(id) => public(myth_page(app, lang, id)),
         Route::Instruments => public(instruments_page(app, lang)),
         Route::Instrument(id) => public(instrument_page(app, lang, id)),
+        Route::CaseLog(p) => crate::cases::get(app, lang, p, query).await,
     }
 }
 
@@ -295,6 +313,8 @@ async fn post(app: &App, lang: Lang, route: Route, form: &Form) -> Response {
         Route::Question(id, fact) => question_post(app, lang, id, fact, form).await,
         Route::CheckAnswers(id) => check_post(app, lang, id).await,
         Route::Results(id) => results_post(app, lang, id, form).await,
+        Route::Document(id, kind) => crate::documents::page_post(app, lang, id, kind, form).await,
+        Route::CaseLog(p) => crate::cases::post(app, lang, p, form).await,
         _ => error_page(
             app,
             lang,
@@ -441,7 +461,7 @@ fn settles_text(m: &Model, n: &Next, lang: Lang) -> (Vec<String>, Vec<String>) {
 }
 
 /// The field of a fact, showing `shown`.
-fn field_input(
+pub(crate) fn field_input(
     m: &Model,
     fid: FactId,
     id: &str,
@@ -997,7 +1017,12 @@ async fn save_then(
 
 // ---------------------------------------------------------------- check your answers
 
-fn answer_lines(app: &App, lang: Lang, answers: &Answers, target: Target) -> Vec<String> {
+pub(crate) fn answer_lines(
+    app: &App,
+    lang: Lang,
+    answers: &Answers,
+    target: Target,
+) -> Vec<String> {
     let m = &app.pack.model;
     let t = tr(app, lang);
     match target {
@@ -1109,7 +1134,7 @@ async fn check_post(app: &App, lang: Lang, id: &str) -> Response {
     };
     let r = SavedResult {
         id: rid.clone(),
-        answers: to_json(m, &w.answers),
+        answers: crate::documents::with_document_answers(m, to_json(m, &w.answers), &iv.answers),
         journey: iv.journey.clone(),
         as_of: date.to_string(),
         packs: app.stamps.clone(),
@@ -1269,6 +1294,8 @@ async fn results_get(app: &App, lang: Lang, id: &str) -> Response {
         ],
     );
     let permalink = route.path(lang);
+    let documents = crate::documents::section(app, lang, id, &answers, date).await;
+    let case_log = crate::cases::results_extras(app, lang, id, &v).await;
     let page = ResultsPage {
         layout: layout(app, lang, t.s("results-title").into_owned(), &route, false),
         t,
@@ -1285,6 +1312,8 @@ async fn results_get(app: &App, lang: Lang, id: &str) -> Response {
         permalink_text: permalink.clone(),
         permalink,
         json_href: format!("/api/v1/results/{id}?lang={}", lang.code()),
+        documents,
+        case_log,
     };
     html(StatusCode::OK, Some(lang), page.render())
 }

@@ -3,6 +3,10 @@
 
 use crate::i18n::{english_slug, slug};
 use passerelle_diag::Lang;
+use passerelle_docs::Format;
+
+/// The segment of a result's documents (the same word in French).
+pub const DOCUMENTS: &str = "documents";
 
 /// An HTML page.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +23,10 @@ pub enum Route {
     CheckAnswers(String),
     /// `/en/results/{id}`: a saved result.
     Results(String),
+    /// `/en/results/{id}/documents/{kind}`: a document of a result (asks what it needs).
+    Document(String, String),
+    /// `/en/results/{id}/documents/{kind}/{lang}.{ext}`: the file, in `lang`.
+    DocumentFile(String, String, Lang, Format),
     /// `/en/rules`.
     Rules,
     /// `/en/rules/{id}`.
@@ -31,6 +39,8 @@ pub enum Route {
     Instruments,
     /// `/en/instruments/{id}`.
     Instrument(String),
+    /// The case log, sign-in and administration pages (their own table of slugs).
+    CaseLog(crate::cases::CasePage),
 }
 
 /// Percent-decodes one path segment (invalid UTF-8 gives `None`).
@@ -86,6 +96,9 @@ impl Route {
         let Some((first, tail)) = rest.split_first() else {
             return (Some(lang), Some(Route::Start));
         };
+        if let Some(p) = crate::cases::CasePage::parse(lang, &rest) {
+            return (Some(lang), Some(Route::CaseLog(p)));
+        }
         let Some(page) = english_slug(first, lang) else {
             return (Some(lang), None);
         };
@@ -98,6 +111,13 @@ impl Route {
             }
             ("check-answers", [id]) if id_ok(id) => Some(Route::CheckAnswers(id.to_string())),
             ("results", [id]) if id_ok(id) => Some(Route::Results(id.to_string())),
+            ("results", [id, d, kind]) if *d == DOCUMENTS && id_ok(id) && id_ok(kind) => {
+                Some(Route::Document(id.to_string(), kind.to_string()))
+            }
+            ("results", [id, d, kind, file]) if *d == DOCUMENTS && id_ok(id) && id_ok(kind) => {
+                document_file(file)
+                    .map(|(l, f)| Route::DocumentFile(id.to_string(), kind.to_string(), l, f))
+            }
             ("rules", []) => Some(Route::Rules),
             ("rules", [id]) if id_ok(id) => Some(Route::Rule(id.to_string())),
             ("myths", []) => Some(Route::Myths),
@@ -122,17 +142,35 @@ impl Route {
             }
             Route::CheckAnswers(id) => format!("/{l}/{}/{}", s("check-answers"), encode(id)),
             Route::Results(id) => format!("/{l}/{}/{}", s("results"), encode(id)),
+            Route::Document(id, k) => format!(
+                "/{l}/{}/{}/{DOCUMENTS}/{}",
+                s("results"),
+                encode(id),
+                encode(k)
+            ),
+            Route::DocumentFile(id, k, dl, f) => format!(
+                "/{l}/{}/{}/{DOCUMENTS}/{}/{}.{}",
+                s("results"),
+                encode(id),
+                encode(k),
+                dl.code(),
+                f.extension()
+            ),
             Route::Rules => format!("/{l}/{}", s("rules")),
             Route::Rule(id) => format!("/{l}/{}/{}", s("rules"), encode(id)),
             Route::Myths => format!("/{l}/{}", s("myths")),
             Route::Myth(id) => format!("/{l}/{}/{}", s("myths"), encode(id)),
             Route::Instruments => format!("/{l}/{}", s("instruments")),
             Route::Instrument(id) => format!("/{l}/{}/{}", s("instruments"), encode(id)),
+            Route::CaseLog(p) => p.path(lang),
         }
     }
 
     /// Whether the page is private to whoever holds its link (not for search engines).
     pub fn private(&self) -> bool {
+        if let Route::CaseLog(p) = self {
+            return p.private();
+        }
         matches!(
             self,
             Route::NewInterview
@@ -140,8 +178,22 @@ impl Route {
                 | Route::Question(..)
                 | Route::CheckAnswers(_)
                 | Route::Results(_)
+                | Route::Document(..)
+                | Route::DocumentFile(..)
         )
     }
+}
+
+/// `en.pdf`, `fr.html`, `en.md`: a document file's language and format.
+fn document_file(name: &str) -> Option<(Lang, Format)> {
+    let (l, ext) = name.split_once('.')?;
+    let lang = match l {
+        "en" => Lang::En,
+        "fr" => Lang::Fr,
+        _ => return None,
+    };
+    let format = Format::parse(ext).filter(|f| f.extension() == ext)?;
+    Some((lang, format))
 }
 
 #[cfg(test)]
@@ -157,6 +209,14 @@ mod tests {
             Route::Question("abc".into(), "recording".into()),
             Route::CheckAnswers("abc".into()),
             Route::Results("r1".into()),
+            Route::Document("r1".into(), "privacy-notice".into()),
+            Route::DocumentFile("r1".into(), "consent-form".into(), Lang::Fr, Format::Pdf),
+            Route::DocumentFile(
+                "r1".into(),
+                "consent-form".into(),
+                Lang::En,
+                Format::Markdown,
+            ),
             Route::Rules,
             Route::Rule("tell-purpose".into()),
             Route::Myths,
@@ -177,6 +237,19 @@ mod tests {
         assert_eq!(
             Route::CheckAnswers("x".into()).path(Lang::Fr),
             "/fr/verifier-reponses/x"
+        );
+        assert_eq!(
+            Route::DocumentFile("x".into(), "privacy-notice".into(), Lang::En, Format::Html)
+                .path(Lang::Fr),
+            "/fr/resultats/x/documents/privacy-notice/en.html"
+        );
+        assert_eq!(
+            Route::parse("/en/results/x/documents/k/de.pdf"),
+            (Some(Lang::En), None)
+        );
+        assert_eq!(
+            Route::parse("/en/results/x/documents/k/en.markdown"),
+            (Some(Lang::En), None)
         );
         assert_eq!(Route::parse("/en/entrevue"), (Some(Lang::En), None));
         assert_eq!(Route::parse("/de/x"), (None, None));

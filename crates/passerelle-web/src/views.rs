@@ -27,6 +27,8 @@ pub struct Layout<'a> {
     pub myths_href: String,
     /// Instruments index.
     pub instruments_href: String,
+    /// Account links and the CSRF token of the page's forms.
+    pub account: crate::auth::AccountNav,
 }
 
 /// An entry of an error summary.
@@ -373,6 +375,10 @@ pub struct ResultsPage<'a> {
     pub permalink_text: String,
     /// JSON download.
     pub json_href: String,
+    /// Generated documents.
+    pub documents: crate::documents::Section,
+    /// Others in your situation; save this situation.
+    pub case_log: crate::cases::ResultsCaseLog,
 }
 
 /// A link in an index.

@@ -223,6 +223,7 @@ async fn openapi_lists_exactly_the_routes_and_each_answers() {
     listed.sort();
     let mut routes: Vec<(String, String)> = passerelle_web::api::PATHS
         .iter()
+        .chain(passerelle_web::cases_api::PATHS)
         .map(|(m, p)| ((*m).to_string(), (*p).to_string()))
         .collect();
     routes.sort();
@@ -249,7 +250,11 @@ async fn openapi_lists_exactly_the_routes_and_each_answers() {
         let uri = p
             .replace("/rules/{id}", "/rules/r-bool")
             .replace("/myths/{id}", "/myths/none")
-            .replace("/results/{id}", &format!("/results/{result}"));
+            .replace("/results/{id}", &format!("/results/{result}"))
+            .replace(
+                "/documents/{kind}",
+                &format!("/documents/summary?result={result}&format=md"),
+            );
         let req = Request::builder()
             .method(if *m == "post" {
                 Method::POST
@@ -267,7 +272,12 @@ async fn openapi_lists_exactly_the_routes_and_each_answers() {
             StatusCode::OK
         };
         assert_eq!(res.status, expected, "{m} {uri}: {}", res.body);
-        assert!(res.body.starts_with('{'), "{uri} answers JSON");
+        if uri.starts_with("/api/v1/documents/") {
+            // A generated document: the file itself.
+            assert!(res.body.starts_with("# Project summary: Pilot"), "{uri}");
+        } else {
+            assert!(res.body.starts_with('{'), "{uri} answers JSON");
+        }
     }
     let _ = json!({});
 }

@@ -84,9 +84,14 @@ pub async fn get(r: &Router, uri: &str) -> Res {
     send(r, Request::builder().uri(uri).body(Body::empty()).unwrap()).await
 }
 
+/// The anonymous CSRF token `post_form` sends, as cookie and field (double submit).
+pub const CSRF: &str = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+
+/// Posts a form as an anonymous browser would: with the CSRF cookie and field.
 pub async fn post_form(r: &Router, uri: &str, fields: &[(&str, &str)]) -> Res {
     let body: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
+        .append_pair("csrf", CSRF)
         .finish();
     send(
         r,
@@ -94,6 +99,7 @@ pub async fn post_form(r: &Router, uri: &str, fields: &[(&str, &str)]) -> Res {
             .method(Method::POST)
             .uri(uri)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("passerelle_csrf={CSRF}"))
             .body(Body::from(body))
             .unwrap(),
     )
