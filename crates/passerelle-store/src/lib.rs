@@ -207,6 +207,20 @@ impl Store {
         }
     }
 
+    /// SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else each problem it
+    /// found. `None` for PostgreSQL, whose server guards its own files (WAL, checksums).
+    pub async fn integrity_check(&self) -> Result<Option<Vec<String>>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => {
+                let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check")
+                    .fetch_all(p)
+                    .await?;
+                Ok(Some(rows.into_iter().map(|r| r.0).collect()))
+            }
+            Backend::Postgres(_) => Ok(None),
+        }
+    }
+
     /// Closes the connections.
     pub async fn close(&self) {
         match &self.backend {
