@@ -447,6 +447,151 @@ async function pages(resultsEn) {
   }
 }
 
+// The facts only documents need (packs/gc-digital/documents.md), by field name.
+const docFacts = {
+  institution_name: 'Example Department', institution_name_fr: 'Ministère exemple',
+  study_title: 'Testing the booking page', study_title_fr: 'Essai de la page de réservation',
+  study_purpose: 'We want to learn whether people can book without help.',
+  study_purpose_fr: 'Nous voulons savoir si les gens peuvent réserver sans aide.',
+  legal_authority: 'the Example Department Act, section 4',
+  legal_authority_fr: 'la Loi sur le ministère exemple, article 4',
+  contact_email: 'research@example.invalid',
+};
+
+// The "Documents" section of a research result: the files of a ready document (language,
+// type and size in each link; each one downloads), the questions a document still needs
+// (links to the fields of the document's page), that page (error summary, then a new result
+// with the document ready), and the HTML document itself (its own CSP, axe).
+async function documentsRun({ js, lang, resultsUrl, label, screenshots }) {
+  current = label;
+  if (!resultsUrl) { fail(label, 'no results page to start from'); return; }
+  const ctx = await newContext(js);
+  const page = await newPage(ctx);
+  try {
+    await page.goto(resultsUrl);
+    check(await page.locator('section[aria-labelledby="documents"]').count() === 1, `${label}: the results page has a Documents section`);
+    const report = page.locator('#doc-results-report a[hreflang]');
+    const nReport = await report.count();
+    check(nReport === 6, `${label}: the results report (nothing to answer) has 6 download links`, `${nReport}`);
+    for (let i = 0; i < nReport; i += 1) {
+      const a = report.nth(i);
+      const href = await a.getAttribute('href');
+      const hl = await a.getAttribute('hreflang');
+      const type = await a.getAttribute('type');
+      const text = (await a.innerText()).trim();
+      const file = href.split('/').pop();
+      check(hl === await a.getAttribute('lang') && file.startsWith(`${hl}.`) && /(PDF|HTML|Markdown), \d+\u00a0(KB|Ko)$/.test(text),
+        `${label}: link ${file} has lang/hreflang ${hl}, its type and size ("${text.split(', ').slice(-2).join(', ')}")`, text);
+      const res = await page.request.get(new URL(href, page.url()).href);
+      const body = await res.body();
+      const ctype = res.headers()['content-type'] || '';
+      const disp = res.headers()['content-disposition'] || '';
+      check(res.ok() && ctype.split(';')[0] === type.split(';')[0] && body.length > 0
+        && (type !== 'application/pdf' || body.subarray(0, 4).toString() === '%PDF')
+        && (type.startsWith('text/html') ? disp.startsWith('inline') : disp.startsWith('attachment')),
+      `${label}: ${file} downloads (${ctype}, ${disp.split(';')[0]}, ${body.length} bytes)`);
+    }
+    const missing = page.locator('#doc-privacy-notice .pw-document-questions a');
+    const n = await missing.count();
+    check(n >= 5, `${label}: the privacy notice lists the questions to answer first (${n})`);
+    await navigating(page, () => missing.first().click());
+    const anchor = new URL(page.url()).hash;
+    check(anchor.length > 1 && await page.locator(anchor).count() === 1, `${label}: a question link opens the document's page at its field (${anchor})`);
+    check(await page.locator('html').getAttribute('lang') === lang, `${label}: the document's page is in ${lang}`);
+    if (screenshots) { await ready(page, js); await shot(page, `${lang}-document-page`); }
+    // axe needs scripts: it runs in the JS-on passes (the same pages).
+    if (js) await axe(page, `${label} document page`, js);
+    const [resp] = await Promise.all([
+      page.waitForResponse((x) => x.request().method() === 'POST'),
+      page.click('main form button[type=submit] >> nth=0'),
+    ]);
+    await page.waitForLoadState('load');
+    check(resp.status() === 400, `${label}: the document's page sent empty answers 400`, `got ${resp.status()}`);
+    const link = await page.locator('.pw-error-summary a').first().getAttribute('href');
+    check(link && await page.locator(link).count() === 1, `${label}: the error summary links to the field`, link);
+    // axe needs scripts: it runs in the JS-on passes (the same pages).
+    if (js) await axe(page, `${label} document page with errors (400)`, js);
+    const names = await page.$$eval('main form input.pw-input', (els) => els.map((e) => e.name));
+    for (const name of names) await page.fill(`[name="${name}"]`, docFacts[name] || 'x');
+    await Promise.all([page.waitForURL(/#doc-privacy-notice$/), page.click('main form button[type=submit] >> nth=0')]);
+    const after = new URL(page.url());
+    check(after.pathname !== new URL(resultsUrl).pathname, `${label}: the answers are saved in a new result (${after.pathname})`);
+    const files = page.locator('#doc-privacy-notice a[hreflang]');
+    check(await files.count() === 6, `${label}: the privacy notice is now ready in both languages`, `${await files.count()}`);
+    // axe needs scripts: it runs in the JS-on passes (the same pages).
+    if (js) await axe(page, `${label} results with documents`, js);
+    const pdfHref = await page.locator(`#doc-privacy-notice a[hreflang="${lang}"][type="application/pdf"]`).getAttribute('href');
+    const pdf = await page.request.get(new URL(pdfHref, page.url()).href);
+    check(pdf.ok() && (await pdf.body()).subarray(0, 4).toString() === '%PDF', `${label}: the privacy notice PDF downloads`);
+    const htmlHref = await page.locator(`#doc-privacy-notice a[hreflang="${lang}"][type^="text/html"]`).getAttribute('href');
+    await page.goto(new URL(htmlHref, page.url()).href);
+    const title = lang === 'fr' ? 'Essai de la page de réservation' : 'Testing the booking page';
+    check(await page.locator('html').getAttribute('lang') === lang && (await page.locator('h1').innerText()).includes(title),
+      `${label}: the HTML privacy notice opens in the browser, in ${lang}, with the study's name`);
+    check(await page.evaluate(() => getComputedStyle(document.querySelector('h1')).borderBottomStyle) === 'solid',
+      `${label}: the HTML document's own stylesheet applies under its CSP`);
+    // The served document is sandboxed (its CSP has `sandbox`, no scripts): axe cannot run in
+    // it, so axe checks the same HTML loaded into a plain page.
+    const docHtml = await (await page.request.get(new URL(htmlHref, resultsUrl).href)).text();
+    if (js) {
+      const plain = await newPage(ctx);
+      await plain.setContent(docHtml, { waitUntil: 'load' });
+      await axe(plain, `${label} HTML privacy notice`, false);
+      await plain.close();
+    }
+  } catch (e) {
+    fail(label, e.stack || String(e));
+  } finally {
+    await ctx.close();
+  }
+}
+
+// Keyboard only: from the results, the "answer these questions" link, the fields, the
+// button, then a download link of the document now ready.
+async function documentsKeyboard(resultsUrl) {
+  const label = 'documents with the keyboard (en, JS on)';
+  current = label;
+  if (!resultsUrl) { fail(label, 'no results page to start from'); return; }
+  const ctx = await newContext(true);
+  const page = await newPage(ctx);
+  const active = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return a ? { tag: a.tagName, name: a.name || '', href: a.getAttribute('href') || '', text: (a.textContent || '').trim().slice(0, 80) } : null;
+  });
+  async function tabTo(pred, what, max = 400) {
+    for (let i = 0; i < max; i += 1) {
+      await page.keyboard.press('Tab');
+      const a = await active();
+      if (a && pred(a)) return a;
+    }
+    throw new Error(`could not reach ${what} with Tab`);
+  }
+  try {
+    await page.goto(resultsUrl);
+    await ready(page, true);
+    await tabTo((a) => a.tag === 'A' && /\/documents\/privacy-notice$/.test(a.href), 'the privacy notice\'s "Answer these questions" link');
+    await navigating(page, () => page.keyboard.press('Enter'));
+    await ready(page, true);
+    check(/\/documents\/privacy-notice$/.test(new URL(page.url()).pathname), `${label}: Enter opens the document's page`);
+    const names = await page.$$eval('main form input.pw-input', (els) => els.map((e) => e.name));
+    for (const name of names) {
+      await tabTo((a) => a.name === name, name);
+      await page.keyboard.type(docFacts[name] || 'x');
+    }
+    await tabTo((a) => a.tag === 'BUTTON' && /save and produce/i.test(a.text), 'the Save button');
+    await Promise.all([page.waitForURL(/#doc-privacy-notice$/), page.keyboard.press('Enter')]);
+    await ready(page, true);
+    check(await page.locator('#doc-privacy-notice a[hreflang]').count() === 6, `${label}: the document is ready after a keyboard-only form`);
+    const a = await tabTo((x) => x.tag === 'A' && /\/documents\/privacy-notice\/en\.pdf$/.test(x.href), 'the English PDF link');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    check(a && outline !== 'none', `${label}: the download link takes the focus, visibly (outline ${outline})`);
+  } catch (e) {
+    fail(label, e.stack || String(e));
+  } finally {
+    await ctx.close();
+  }
+}
+
 const t0 = Date.now();
 const en = await journey({ js: true, lang: 'en', url: base, answers: research, journeyId: 'plan-user-research', label: 'research journey (en, JS on)', screenshots: true, axeEach: true, switchAt: 3 });
 const fr = await journey({ js: true, lang: 'fr', url: base, answers: research, journeyId: 'plan-user-research', label: 'research journey (fr, JS on)', screenshots: true, axeEach: true, switchAt: 3 });
@@ -460,6 +605,10 @@ for (const k of ['bool', 'enum', 'set', 'integer', 'money', 'date', 'text', 'gro
 }
 await keyboardRun();
 await pages(en.resultsUrl);
+await documentsKeyboard(en.resultsUrl);
+await documentsRun({ js: true, lang: 'en', resultsUrl: en.resultsUrl, label: 'documents (en, JS on)', screenshots: true });
+await documentsRun({ js: false, lang: 'fr', resultsUrl: fr.resultsUrl, label: 'documents (fr, JS off)' });
+await documentsRun({ js: true, lang: 'fr', resultsUrl: fr.resultsUrl, label: 'documents (fr, JS on)', screenshots: true });
 await browser.close();
 
 check(blocked.length === 0 || blocked.every((b) => !/passerelle|127\.0\.0\.1/.test(b)), 'no request left the loopback (aborted: ' + blocked.length + ')');
