@@ -54,6 +54,9 @@ pub const MAX_USER_FAILURES: i64 = 5;
 pub const MAX_ADDRESS_FAILURES: i64 = 20;
 /// Shortest password an administrator may set.
 pub const MIN_PASSWORD: usize = 12;
+/// Where an OpenID Connect provider sends the browser back (the one redirect URI to
+/// register, in either language: see `crate::oidc`).
+pub const OIDC_CALLBACK: &str = "/oidc/callback";
 
 /// How this instance treats cookies and client addresses.
 #[derive(Clone, Debug)]
@@ -240,7 +243,7 @@ pub async fn context(State(app): State<Arc<App>>, req: Request, next: Next) -> R
     let path = req.uri().path();
     let pages =
         path == "/en" || path == "/fr" || path.starts_with("/en/") || path.starts_with("/fr/");
-    if !pages && !path.starts_with("/api/") {
+    if !pages && !path.starts_with("/api/") && path != OIDC_CALLBACK {
         return next.run(req).await;
     }
     let headers = req.headers();
@@ -353,34 +356,95 @@ pub enum SignIn {
     Failed(String),
 }
 
+/// The failure-count key of a client address.
+fn address_key(client: &str) -> String {
+    format!("ip:{client}")
+}
+
+/// When sign-ins are paused for any of these `(key, most failures)`: the time one more
+/// attempt will be allowed; None when none is over its limit.
+async fn limited_until(
+    app: &App,
+    keys: &[(&str, i64)],
+    now: jiff::Timestamp,
+) -> Result<Option<jiff::Timestamp>, String> {
+    let since = stamp(plus_minutes(now, -WINDOW_MINUTES));
+    let store = &app.store;
+    let mut retry: Option<jiff::Timestamp> = None;
+    for (key, max) in keys {
+        let n = store
+            .failures_since(key, &since)
+            .await
+            .map_err(|e| e.to_string())?;
+        if n >= *max {
+            let oldest = store
+                .oldest_failure_since(key, &since)
+                .await
+                .map_err(|e| e.to_string())?
+                .and_then(|s| s.parse::<jiff::Timestamp>().ok());
+            let at = plus_minutes(oldest.unwrap_or(now), WINDOW_MINUTES);
+            retry = Some(retry.map_or(at, |r| r.max(at)));
+        }
+    }
+    Ok(retry)
+}
+
+/// When sign-ins from this client address are paused (another way of signing in, such as
+/// OpenID Connect, shares the address's limit).
+pub async fn address_limited(app: &App, client: &str) -> Result<Option<jiff::Timestamp>, String> {
+    limited_until(
+        app,
+        &[(&address_key(client), MAX_ADDRESS_FAILURES)],
+        jiff::Timestamp::now(),
+    )
+    .await
+}
+
+/// Counts a failed sign-in against a client address.
+pub async fn record_address_failure(app: &App, client: &str) -> Result<(), String> {
+    app.store
+        .record_failure(&[&address_key(client)], &now_stamp())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Opens a session for an account that proved who it is: the cookie token and the
+/// session's CSRF token (the store writes the sign-in to the audit trail).
+pub async fn open_session(app: &App, user_id: &str) -> Result<(String, String), String> {
+    let now = jiff::Timestamp::now();
+    let at = stamp(now);
+    let expires = stamp(plus_minutes(now, SESSION_HOURS * 60));
+    let since = stamp(plus_minutes(now, -WINDOW_MINUTES));
+    let store = &app.store;
+    let (token, csrf) = store
+        .create_session(user_id, &at, &expires)
+        .await
+        .map_err(|e| e.to_string())?;
+    // Old sessions and failures go now and then (one sign-in in a while suffices).
+    store.purge(&at, &since).await.map_err(|e| e.to_string())?;
+    Ok((token, csrf))
+}
+
 /// Tries a user name and password from a client address, within the limits.
 pub async fn sign_in(app: &App, username: &str, password: &str, client: &str) -> SignIn {
     let now = jiff::Timestamp::now();
-    let since = stamp(plus_minutes(now, -WINDOW_MINUTES));
     let name = username.trim().to_lowercase();
     let user_key = format!("user:{}", name.chars().take(200).collect::<String>());
-    let ip_key = format!("ip:{client}");
+    let ip_key = address_key(client);
     let store = &app.store;
-    let mut retry: Option<jiff::Timestamp> = None;
-    for (key, max) in [
-        (&user_key, MAX_USER_FAILURES),
-        (&ip_key, MAX_ADDRESS_FAILURES),
-    ] {
-        match store.failures_since(key, &since).await {
-            Ok(n) if n >= max => {
-                let oldest = match store.oldest_failure_since(key, &since).await {
-                    Ok(o) => o.and_then(|s| s.parse::<jiff::Timestamp>().ok()),
-                    Err(e) => return SignIn::Failed(e.to_string()),
-                };
-                let at = plus_minutes(oldest.unwrap_or(now), WINDOW_MINUTES);
-                retry = Some(retry.map_or(at, |r| r.max(at)));
-            }
-            Ok(_) => {}
-            Err(e) => return SignIn::Failed(e.to_string()),
-        }
-    }
-    if let Some(retry_at) = retry {
-        return SignIn::Limited { retry_at };
+    match limited_until(
+        app,
+        &[
+            (&user_key, MAX_USER_FAILURES),
+            (&ip_key, MAX_ADDRESS_FAILURES),
+        ],
+        now,
+    )
+    .await
+    {
+        Ok(Some(retry_at)) => return SignIn::Limited { retry_at },
+        Ok(None) => {}
+        Err(e) => return SignIn::Failed(e),
     }
     let found = if name.is_empty() || name.len() > 200 || password.len() > 1024 {
         passerelle_store::accounts::dummy_verify(password);
@@ -398,18 +462,12 @@ pub async fn sign_in(app: &App, username: &str, password: &str, client: &str) ->
             Err(e) => SignIn::Failed(e.to_string()),
         };
     };
-    let expires = stamp(plus_minutes(now, SESSION_HOURS * 60));
-    let result = async {
-        store.clear_failures(&user_key).await?;
-        let (token, csrf) = store.create_session(&user.id, &at, &expires).await?;
-        // Old sessions and failures go now and then (one sign-in in a while suffices).
-        store.purge(&at, &since).await?;
-        Ok::<_, passerelle_store::StoreError>((token, csrf))
+    if let Err(e) = store.clear_failures(&user_key).await {
+        return SignIn::Failed(e.to_string());
     }
-    .await;
-    match result {
+    match open_session(app, &user.id).await {
         Ok((token, csrf)) => SignIn::Done { user, token, csrf },
-        Err(e) => SignIn::Failed(e.to_string()),
+        Err(e) => SignIn::Failed(e),
     }
 }
 
@@ -426,7 +484,10 @@ pub fn safe_return(s: &str) -> Option<String> {
     }
     let path = s.split(['?', '#']).next().unwrap_or("");
     match Route::parse(path) {
-        (Some(_), Some(Route::CaseLog(CasePage::SignIn | CasePage::SignOut))) => None,
+        (
+            Some(_),
+            Some(Route::CaseLog(CasePage::SignIn | CasePage::SignInOidc | CasePage::SignOut)),
+        ) => None,
         (Some(_), Some(_)) => Some(s.to_string()),
         _ => None,
     }
@@ -573,6 +634,36 @@ pub struct SignInPage<'a> {
     pub action: String,
     /// Signed in already, as this person.
     pub signed_in_as: Option<String>,
+    /// "Sign in with …" (OpenID Connect): the link and the provider's name.
+    pub oidc: Option<(String, String)>,
+}
+
+/// The "Sign in with …" link of the sign-in page, when OpenID Connect is set up.
+#[cfg(feature = "oidc")]
+fn oidc_link(app: &App, lang: Lang, return_to: &str) -> Option<(String, String)> {
+    crate::oidc::sign_in_link(app, lang, return_to)
+}
+
+#[cfg(not(feature = "oidc"))]
+fn oidc_link(_: &App, _: Lang, _: &str) -> Option<(String, String)> {
+    None
+}
+
+/// GET `/en/sign-in/oidc`: to the OpenID Connect provider (404 when not set up).
+pub async fn sign_in_oidc_get(app: &App, lang: Lang, query: &str) -> Response {
+    #[cfg(feature = "oidc")]
+    {
+        crate::oidc::start(app, lang, query).await
+    }
+    #[cfg(not(feature = "oidc"))]
+    {
+        let _ = query;
+        crate::pages::not_found(
+            app,
+            lang,
+            Route::CaseLog(CasePage::SignIn).path(lang.other()),
+        )
+    }
 }
 
 fn sign_in_form(
@@ -609,6 +700,7 @@ fn sign_in_form(
         return_to: return_to.to_string(),
         action: route.path(lang),
         signed_in_as: visitor().user().map(|u| u.display_name.clone()),
+        oidc: oidc_link(app, lang, return_to),
     };
     html(status, Some(lang), page.render())
 }

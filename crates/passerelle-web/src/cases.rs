@@ -45,6 +45,8 @@ pub const RELATED: usize = 5;
 pub enum CasePage {
     /// `/en/sign-in`, `/fr/connexion`.
     SignIn,
+    /// `/en/sign-in/oidc`, `/fr/connexion/oidc`: off to the OpenID Connect provider (GET).
+    SignInOidc,
     /// `/en/sign-out`, `/fr/deconnexion` (POST).
     SignOut,
     /// `/en/cases`, `/fr/cas`: list and search.
@@ -67,6 +69,7 @@ pub enum CasePage {
 const SLUGS: &[(&str, &str)] = &[
     ("sign-in", "connexion"),
     ("sign-out", "deconnexion"),
+    ("oidc", "oidc"),
     ("cases", "cas"),
     ("new", "nouvelle"),
     ("edit", "modifier"),
@@ -93,6 +96,7 @@ impl CasePage {
         let is = |seg: &str, en: &str| seg == slug(en, lang);
         Some(match segs {
             [a] if is(a, "sign-in") => CasePage::SignIn,
+            [a, b] if is(a, "sign-in") && is(b, "oidc") => CasePage::SignInOidc,
             [a] if is(a, "sign-out") => CasePage::SignOut,
             [a] if is(a, "cases") => CasePage::List,
             [a, b] if is(a, "cases") && is(b, "new") => CasePage::New,
@@ -115,6 +119,7 @@ impl CasePage {
         let s = |en: &str| slug(en, lang);
         match self {
             CasePage::SignIn => format!("/{l}/{}", s("sign-in")),
+            CasePage::SignInOidc => format!("/{l}/{}/{}", s("sign-in"), s("oidc")),
             CasePage::SignOut => format!("/{l}/{}", s("sign-out")),
             CasePage::List => format!("/{l}/{}", s("cases")),
             CasePage::New => format!("/{l}/{}/{}", s("cases"), s("new")),
@@ -249,6 +254,7 @@ pub async fn spawn_recheck(app: Arc<App>) -> Result<Option<tokio::task::JoinHand
 pub async fn get(app: &App, lang: Lang, page: &CasePage, query: &str) -> Response {
     match page {
         CasePage::SignIn => auth::sign_in_get(app, lang, query),
+        CasePage::SignInOidc => auth::sign_in_oidc_get(app, lang, query).await,
         CasePage::SignOut | CasePage::User(_) => crate::pages::error_page(
             app,
             lang,
@@ -274,13 +280,15 @@ pub async fn post(app: &App, lang: Lang, page: &CasePage, form: &Form) -> Respon
         CasePage::Edit(id) => case_form::edit_post(app, lang, id, form).await,
         CasePage::Users => admin::users_post(app, lang, form).await,
         CasePage::User(id) => admin::user_post(app, lang, id, form).await,
-        CasePage::List | CasePage::View(_) | CasePage::Audit => crate::pages::error_page(
-            app,
-            lang,
-            StatusCode::METHOD_NOT_ALLOWED,
-            Route::CaseLog(page.clone()).path(lang.other()),
-            None,
-        ),
+        CasePage::List | CasePage::View(_) | CasePage::Audit | CasePage::SignInOidc => {
+            crate::pages::error_page(
+                app,
+                lang,
+                StatusCode::METHOD_NOT_ALLOWED,
+                Route::CaseLog(page.clone()).path(lang.other()),
+                None,
+            )
+        }
     }
 }
 
@@ -1172,6 +1180,7 @@ mod tests {
     fn routes_round_trip() {
         let pages = [
             CasePage::SignIn,
+            CasePage::SignInOidc,
             CasePage::SignOut,
             CasePage::List,
             CasePage::New,

@@ -24,6 +24,8 @@ pub mod documents;
 mod explain;
 pub mod i18n;
 pub mod interview;
+#[cfg(feature = "oidc")]
+pub mod oidc;
 pub mod openapi;
 mod pages;
 pub mod permissions;
@@ -52,6 +54,9 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     /// Database URL (`sqlite://…` or `postgres://…`).
     pub db: Option<String>,
+    /// OpenID Connect sign-in, besides local accounts.
+    #[cfg(feature = "oidc")]
+    pub oidc: Option<oidc::OidcSettings>,
 }
 
 /// The bundled pack, relative to the working folder.
@@ -80,6 +85,9 @@ pub struct App {
     pub cases: cases::CaseLog,
     /// Cookies and client addresses.
     pub auth: auth::AuthConfig,
+    /// OpenID Connect sign-in, when configured.
+    #[cfg(feature = "oidc")]
+    pub oidc: Option<oidc::Oidc>,
 }
 
 impl App {
@@ -107,6 +115,8 @@ impl App {
             docs,
             cases,
             auth: auth::AuthConfig::default(),
+            #[cfg(feature = "oidc")]
+            oidc: None,
         })
     }
 
@@ -139,8 +149,10 @@ pub fn load_pack(dirs: &[PathBuf]) -> Result<Pack, String> {
 
 /// The whole service.
 pub fn router(app: Arc<App>) -> Router {
-    Router::new()
-        .merge(api::routes())
+    let r = Router::new();
+    #[cfg(feature = "oidc")]
+    let r = r.route(oidc::CALLBACK_PATH, axum::routing::get(oidc::callback));
+    r.merge(api::routes())
         .merge(cases_api::routes())
         .merge(assets::routes())
         .route("/", axum::routing::get(pages::splash))
@@ -278,6 +290,38 @@ async fn shutdown_signal() {
     }
 }
 
+/// Sets up OpenID Connect sign-in: the redirect base defaults to `http://ADDRESS` on a
+/// loopback address (elsewhere the public address cannot be guessed safely, so
+/// `--oidc-redirect-base` is needed). The provider is asked for its discovery document now,
+/// to report a mistake at once; when it cannot be reached, local sign-in still works and
+/// the provider is asked again at the first sign-in.
+#[cfg(feature = "oidc")]
+async fn start_oidc(
+    mut settings: oidc::OidcSettings,
+    addr: SocketAddr,
+) -> Result<oidc::Oidc, String> {
+    if settings.redirect_base.is_none() {
+        if auth::secure_cookies(addr) {
+            return Err(
+                "--oidc-redirect-base https://HOST is needed when not listening on a loopback \
+                 address"
+                    .to_string(),
+            );
+        }
+        settings.redirect_base = Some(format!("http://{addr}"));
+    }
+    let o = oidc::Oidc::new(settings).map_err(|e| e.to_string())?;
+    match o.discover().await {
+        Ok(()) => eprintln!(
+            "passerelle: OpenID Connect sign-in with {} (redirect URI: {})",
+            o.issuer(),
+            o.redirect_uri()
+        ),
+        Err(e) => eprintln!("passerelle: warning: {e}; will try again at the first sign-in"),
+    }
+    Ok(o)
+}
+
 /// Runs the service until interrupted (Ctrl-C or SIGTERM).
 pub fn run(opts: ServeOptions) -> Result<(), String> {
     let packs = if opts.packs.is_empty() {
@@ -300,6 +344,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     rt.block_on(async move {
         let mut app = App::load(&packs, &db).await?;
         app.auth.secure_cookies = auth::secure_cookies(opts.addr);
+        #[cfg(feature = "oidc")]
+        if let Some(settings) = opts.oidc {
+            app.oidc = Some(start_oidc(settings, opts.addr).await?);
+        }
         let app = Arc::new(app);
         cases::spawn_recheck(Arc::clone(&app)).await?;
         let listener = tokio::net::TcpListener::bind(opts.addr)
