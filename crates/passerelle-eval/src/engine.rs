@@ -158,6 +158,10 @@ struct Plan {
     kill_words: usize,
     /// The conjunctions killed by the `is known` / `is unknown` atoms (all slots known).
     kill0: Vec<u64>,
+    /// Partial answers, per table (in `tables` order, `3 * kill_words` each): the
+    /// conjunctions its `is known` / `is unknown` atoms kill when the slot is known, those
+    /// they kill when it is unknown, and those with an atom on its value (unknown then).
+    kill_state: Vec<u64>,
     /// Per value class of value and cut tables (`TablePlan::kills + class`): the true
     /// bits in the table's word (shifted), then the killed conjunctions.
     kill_class: Vec<u64>,
@@ -281,6 +285,7 @@ impl Plan {
             all_known_ok: p.complex.is_empty(),
             kill_words: 0,
             kill0: Vec::new(),
+            kill_state: Vec::new(),
             kill_class: Vec::new(),
             kill_atom: Vec::new(),
             kill_simple: Vec::new(),
@@ -584,17 +589,24 @@ impl Plan {
         let mut kill0 = vec![0u64; k];
         let mut kill_class = Vec::new();
         let mut kill_atom = Vec::new();
+        let mut kill_state = Vec::with_capacity(self.tables.len() * 3 * k);
         for tb in &mut self.tables {
             let sh = |m: u64| m << tb.shift;
             // `is known` atoms are true and `is unknown` atoms false.
             let constant = sh(tb.known_true | tb.unknown_true);
-            for (a, b) in kill0
-                .iter_mut()
-                .zip(killed(tb.word, constant, sh(tb.known_true)))
-            {
+            let known = killed(tb.word, constant, sh(tb.known_true));
+            for (a, b) in kill0.iter_mut().zip(&known) {
                 *a |= b;
             }
             let vm = sh(tb.value_mask);
+            kill_state.extend(known);
+            kill_state.extend(killed(tb.word, constant, sh(tb.unknown_true)));
+            // Conjunctions with a literal on the value: `killed` by either truth.
+            let touch = killed(tb.word, vm, 0)
+                .into_iter()
+                .zip(killed(tb.word, vm, vm))
+                .map(|(a, b)| a | b);
+            kill_state.extend(touch);
             match tb.way {
                 TableWay::ByValue | TableWay::Cuts => {
                     tb.kills = u32::try_from(kill_class.len() / (k + 1)).unwrap_or(u32::MAX);
@@ -629,6 +641,7 @@ impl Plan {
             }
         }
         self.kill0 = kill0;
+        self.kill_state = kill_state;
         self.kill_class = kill_class;
         self.kill_atom = kill_atom;
     }
@@ -713,6 +726,99 @@ fn kill_tables<const K: usize>(plan: &Plan, vals: &[i64], t: &mut [u64]) -> [u64
     kill
 }
 
+/// The kill layout's table pass for partial answers: the true and false bits of every
+/// atom, the conjunctions some table makes false, and those some unknown slot leaves
+/// open (`touch`).
+fn kill_tables_partial<const K: usize>(
+    plan: &Plan,
+    vals: &[i64],
+    known: &[u64],
+    t: &mut [u64],
+    f: &mut [u64],
+) -> ([u64; K], [u64; K]) {
+    let mut kill = [0u64; K];
+    let mut touch = [0u64; K];
+    let bits = &plan.table_bits[..];
+    let or = |acc: &mut [u64; K], words: &[u64]| {
+        if let Ok(ws) = <&[u64; K]>::try_from(words) {
+            for i in 0..K {
+                acc[i] |= ws[i];
+            }
+        }
+    };
+    for (ti, tb) in plan.tables.iter().enumerate() {
+        let s = tb.slot as usize;
+        let w = tb.word as usize;
+        let st = ti * 3 * K;
+        let all = (tb.value_mask | tb.known_true | tb.unknown_true) << tb.shift;
+        if known[s / 64] & (1u64 << (s % 64)) == 0 {
+            t[w] |= tb.unknown_true << tb.shift;
+            f[w] |= tb.known_true << tb.shift;
+            or(
+                &mut kill,
+                plan.kill_state.get(st + K..st + 2 * K).unwrap_or(&[]),
+            );
+            or(
+                &mut touch,
+                plan.kill_state.get(st + 2 * K..st + 3 * K).unwrap_or(&[]),
+            );
+            continue;
+        }
+        or(&mut kill, plan.kill_state.get(st..st + K).unwrap_or(&[]));
+        let v = vals[s];
+        let cls = match tb.way {
+            TableWay::ByValue => {
+                let v = v as u64;
+                if v < u64::from(tb.n_bits) {
+                    v as usize
+                } else {
+                    tb.n_bits as usize
+                }
+            }
+            TableWay::Cuts => plan
+                .table_cuts
+                .get(tb.cuts as usize..(tb.cuts + tb.n_cuts) as usize)
+                .unwrap_or(&[])
+                .partition_point(|k| *k <= v),
+            TableWay::SetElems => {
+                let mut vb = 0u64;
+                let mut set = v as u64 & tb.set_mask;
+                while set != 0 {
+                    let e = set.trailing_zeros() as usize;
+                    vb |= bits.get(tb.bits as usize + e).copied().unwrap_or(0);
+                    set &= set - 1;
+                }
+                let tv = (vb | tb.known_true) << tb.shift;
+                t[w] |= tv;
+                f[w] |= all & !tv;
+                let mut m = tb.value_mask;
+                let mut at = tb.kills as usize * 2 * K;
+                while m != 0 {
+                    let bit = m & m.wrapping_neg();
+                    let off = if vb & bit != 0 { at } else { at + K };
+                    or(&mut kill, plan.kill_atom.get(off..off + K).unwrap_or(&[]));
+                    at += 2 * K;
+                    m &= m - 1;
+                }
+                continue;
+            }
+            TableWay::KnownOnly => {
+                let tv = tb.known_true << tb.shift;
+                t[w] |= tv;
+                f[w] |= all & !tv;
+                continue;
+            }
+        };
+        let at = (tb.kills as usize + cls) * (K + 1);
+        if let Some(e) = plan.kill_class.get(at..at + K + 1) {
+            t[w] |= e[0];
+            f[w] |= all & !e[0];
+            or(&mut kill, &e[1..]);
+        }
+    }
+    (kill, touch)
+}
+
 /// The kill layout's rule pass: every rule in order, a flat rule holding when one of its
 /// conjunctions is alive (not killed).
 #[allow(clippy::too_many_arguments)]
@@ -720,6 +826,7 @@ fn kill_rules<const K: usize>(
     plan: &Plan,
     p: &Program,
     kill: [u64; K],
+    touch: [u64; K],
     t: &[u64],
     f: &[u64],
     as_of: i64,
@@ -730,16 +837,28 @@ fn kill_rules<const K: usize>(
 ) -> bool {
     let mut has_items = false;
     let alive = kill.map(|w| !w);
+    // A flat rule: true when a conjunction is alive and untouched, false when none is alive.
+    let when = |w: u32, mask: u64| {
+        let w = w as usize;
+        let a = alive.get(w).copied().unwrap_or(0) & mask;
+        if a & !touch.get(w).copied().unwrap_or(0) != 0 {
+            Tri::True
+        } else if a == 0 {
+            Tri::False
+        } else {
+            Tri::Unknown
+        }
+    };
     // First pass: the flat rules without displacers (they depend on nothing).
     for &(ci, w, mask) in &plan.kill_simple {
-        let any = alive.get(w as usize).copied().unwrap_or(0) & mask != 0;
         let ci = ci as usize;
-        status[ci] = if any {
-            Status::Applies
-        } else {
-            Status::NotApplies
+        let h = when(w, mask);
+        status[ci] = match h {
+            Tri::True => Status::Applies,
+            Tri::False => Status::NotApplies,
+            Tri::Unknown => Status::Undetermined,
         };
-        holds[ci] = Tri::of(any);
+        holds[ci] = h;
     }
     if !(plan.all_from <= as_of && as_of <= plan.all_to) {
         for &(ci, _, _) in &plan.kill_simple {
@@ -761,8 +880,14 @@ fn kill_rules<const K: usize>(
         } else if as_of < rp.from || as_of > rp.to {
             not_in_force(ci, status, holds);
         } else if rp.way == Way::Flat {
-            let any = alive.get(rp.kill_word as usize).copied().unwrap_or(0) & rp.kill_mask != 0;
-            finish_rule(ci, Tri::of(any), disps, status, holds, bys);
+            finish_rule(
+                ci,
+                when(rp.kill_word, rp.kill_mask),
+                disps,
+                status,
+                holds,
+                bys,
+            );
         } else {
             let when = cond(&p.rules[ci].cond, t, f, stack);
             finish_rule(ci, when, disps, status, holds, bys);
@@ -1145,6 +1270,7 @@ impl<'p> Evaluator<'p> {
         }
         // 3. atom tables (on local slices: the compiler then knows they do not alias).
         let mut kill: Option<[u64; KILL_WORDS]> = None;
+        let mut touch = [0u64; KILL_WORDS];
         {
             let plan = &self.plan;
             let (t, f) = (&mut o.t[..], &mut o.f[..]);
@@ -1189,7 +1315,33 @@ impl<'p> Evaluator<'p> {
                     .iter()
                     .zip(known)
                     .all(|(need, k)| k & need == *need);
-            if all_known && plan.kill_words > 0 {
+            if !all_known && plan.kill_words > 0 {
+                let (mut k, mut tc) = ([0u64; KILL_WORDS], [0u64; KILL_WORDS]);
+                let mut put = |(a, b): (&[u64], &[u64])| {
+                    k[..a.len()].copy_from_slice(a);
+                    tc[..b.len()].copy_from_slice(b);
+                };
+                match plan.kill_words {
+                    1 => {
+                        let (a, b) = kill_tables_partial::<1>(plan, vals, known, t, f);
+                        put((&a, &b));
+                    }
+                    2 => {
+                        let (a, b) = kill_tables_partial::<2>(plan, vals, known, t, f);
+                        put((&a, &b));
+                    }
+                    4 => {
+                        let (a, b) = kill_tables_partial::<4>(plan, vals, known, t, f);
+                        put((&a, &b));
+                    }
+                    _ => {
+                        let (a, b) = kill_tables_partial::<8>(plan, vals, known, t, f);
+                        put((&a, &b));
+                    }
+                }
+                kill = Some(k);
+                touch = tc;
+            } else if all_known && plan.kill_words > 0 {
                 let mut k = [0u64; KILL_WORDS];
                 match plan.kill_words {
                     1 => k[..1].copy_from_slice(&kill_tables::<1>(plan, vals, t)),
@@ -1261,11 +1413,48 @@ impl<'p> Evaluator<'p> {
                 a.copy_from_slice(&k[..4]);
                 a
             };
+            let tc = &touch;
             has_items = match plan.kill_words {
-                1 => kill_rules::<1>(plan, p, k1(&k), t, f, as_of, stack, status, holds, bys),
-                2 => kill_rules::<2>(plan, p, k2(&k), t, f, as_of, stack, status, holds, bys),
-                4 => kill_rules::<4>(plan, p, k4(&k), t, f, as_of, stack, status, holds, bys),
-                _ => kill_rules::<8>(plan, p, k, t, f, as_of, stack, status, holds, bys),
+                1 => kill_rules::<1>(
+                    plan,
+                    p,
+                    k1(&k),
+                    k1(tc),
+                    t,
+                    f,
+                    as_of,
+                    stack,
+                    status,
+                    holds,
+                    bys,
+                ),
+                2 => kill_rules::<2>(
+                    plan,
+                    p,
+                    k2(&k),
+                    k2(tc),
+                    t,
+                    f,
+                    as_of,
+                    stack,
+                    status,
+                    holds,
+                    bys,
+                ),
+                4 => kill_rules::<4>(
+                    plan,
+                    p,
+                    k4(&k),
+                    k4(tc),
+                    t,
+                    f,
+                    as_of,
+                    stack,
+                    status,
+                    holds,
+                    bys,
+                ),
+                _ => kill_rules::<8>(plan, p, k, *tc, t, f, as_of, stack, status, holds, bys),
             };
         }
         let dense = kill.is_none() && decided && plan.dense_words > 0;

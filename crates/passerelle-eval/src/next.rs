@@ -8,14 +8,17 @@
 //!    that is still unknown passes its score to the facts of its gate, so the gate's
 //!    question comes first.
 //! 3. Candidates are tried by score, then declaration order. A candidate is kept only if
-//!    two of its possible answers give different verdicts (checked by evaluating each
-//!    probe answer); "why this question" lists the items whose status it changes.
+//!    one of its possible answers (probe values) changes a status; "why this question"
+//!    lists the items whose status some answer changes. For most facts only the
+//!    conditions that mention the fact's atoms can change ([`passerelle_ir::Reach`]): those
+//!    are decided for every probe value at once, one bit per probe, from the current
+//!    outcome. Other facts and groups are tried by evaluating the whole program per probe.
 
 use crate::case::Case;
 use crate::engine::{Evaluator, Outcome, Status, cond};
 use passerelle_check::model::{FactId, GroupId, MythId, RuleId};
 use passerelle_check::semantics::Tri;
-use passerelle_ir::{Cond, Deps, Program, SlotTy};
+use passerelle_ir::{Cond, Deps, MAX_PROBES, Program, ReachSlot, SlotTy, Tape};
 
 /// What is asked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,7 +45,18 @@ pub struct Next {
 /// Scratch for choosing questions; reuse it across calls.
 pub struct Asker<'p> {
     p: &'p Program,
-    probe_eval: Evaluator<'p>,
+    /// For candidates without a [`ReachSlot`]: the whole program per probe.
+    probe_eval: Option<Evaluator<'p>>,
+    /// Probe masks of the candidate's atoms (by bit), and its atoms by word.
+    pt: Vec<u64>,
+    pf: Vec<u64>,
+    smask: Vec<u64>,
+    /// Probe masks of whether each rule reached holds.
+    ht: Vec<u64>,
+    hf: Vec<u64>,
+    reached: Vec<u32>,
+    reach_stamp: u32,
+    tape: Vec<(u64, u64)>,
     slot_score: Vec<u32>,
     group_score: Vec<u32>,
     slot_stamp: Vec<u32>,
@@ -53,15 +67,21 @@ pub struct Asker<'p> {
 
 /// Most candidates tried before giving up.
 const MAX_CANDIDATES: usize = 24;
-/// Most probe answers per candidate.
-const MAX_PROBES: usize = 40;
 
 impl<'p> Asker<'p> {
     /// Scratch for a program.
     pub fn new(p: &'p Program) -> Asker<'p> {
         Asker {
             p,
-            probe_eval: Evaluator::new(p),
+            probe_eval: None,
+            pt: vec![0; p.n_words * 64],
+            pf: vec![0; p.n_words * 64],
+            smask: vec![0; p.n_words],
+            ht: vec![0; p.rules.len()],
+            hf: vec![0; p.rules.len()],
+            reached: vec![0; p.rules.len()],
+            reach_stamp: 0,
+            tape: Vec::new(),
             slot_score: vec![0; p.n_fact_slots],
             group_score: vec![0; p.group_fields.len()],
             slot_stamp: vec![0; p.n_fact_slots],
@@ -81,24 +101,7 @@ impl<'p> Asker<'p> {
     fn need_deps_at(&mut self, d: &Deps, o: &Outcome, case: &Case, depth: usize) {
         let p = self.p;
         for &s in &d.slots {
-            let si = s as usize;
-            if si >= p.n_fact_slots
-                || case.is_known(si)
-                || o.slot_known(s)
-                || self.slot_stamp[si] == self.stamp
-            {
-                continue;
-            }
-            self.slot_stamp[si] = self.stamp;
-            if let Some(Some((gc, gdeps))) = p.gates.get(si)
-                && cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown
-            {
-                if depth < 8 {
-                    self.need_deps_at(gdeps, o, case, depth + 1);
-                }
-                continue;
-            }
-            self.slot_score[si] += 1;
+            self.need_slot(s, o, case, depth);
         }
         for g in &d.groups {
             let gi = g.idx();
@@ -118,6 +121,30 @@ impl<'p> Asker<'p> {
             }
             self.group_score[gi] += 1;
         }
+    }
+
+    /// Counts one fact slot (see [`Asker::need_deps_at`]).
+    #[inline]
+    fn need_slot(&mut self, s: u32, o: &Outcome, case: &Case, depth: usize) {
+        let p = self.p;
+        let si = s as usize;
+        if si >= p.n_fact_slots
+            || case.is_known(si)
+            || o.slot_known(s)
+            || self.slot_stamp[si] == self.stamp
+        {
+            return;
+        }
+        self.slot_stamp[si] = self.stamp;
+        if let Some(Some((gc, gdeps))) = p.gates.get(si)
+            && cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown
+        {
+            if depth < 8 {
+                self.need_deps_at(gdeps, o, case, depth + 1);
+            }
+            return;
+        }
+        self.slot_score[si] += 1;
     }
 
     /// Records what a condition still needs.
@@ -141,8 +168,14 @@ impl<'p> Asker<'p> {
                             unknown &= unknown - 1;
                             let bit = (w as u32) * 64 + b;
                             let p = self.p;
-                            if let Some(info) = p.atoms.get(bit as usize) {
-                                self.need_deps(&info.deps, o, case);
+                            // Most atoms read one fact.
+                            match p.reach.atom_slot.get(bit as usize) {
+                                Some(&s) if s != u32::MAX => self.need_slot(s, o, case, 0),
+                                _ => {
+                                    if let Some(info) = p.atoms.get(bit as usize) {
+                                        self.need_deps(&info.deps, o, case);
+                                    }
+                                }
                             }
                         }
                     }
@@ -261,9 +294,24 @@ impl<'p> Asker<'p> {
         }
         cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         // 3. Keep the first candidate that really matters.
-        let mut probe = case.clone();
+        let mut probe: Option<Case> = None;
         for &(_, _, target) in cands.iter().take(MAX_CANDIDATES) {
-            let (rules, myths, steps) = self.settles(&mut probe, case, o, target);
+            let reach = match target {
+                Target::Fact(f) => p
+                    .fact_slot
+                    .get(f.idx())
+                    .copied()
+                    .flatten()
+                    .and_then(|s| p.reach.slots.get(s as usize).copied().flatten()),
+                Target::Group(_) => None,
+            };
+            let (rules, myths, steps) = match reach {
+                Some(rs) => self.settles_reach(rs, o),
+                None => {
+                    let probe = probe.get_or_insert_with(|| case.clone());
+                    self.settles(probe, case, o, target)
+                }
+            };
             if !rules.is_empty() || !myths.is_empty() || !steps.is_empty() {
                 return Some(Next {
                     target,
@@ -276,7 +324,8 @@ impl<'p> Asker<'p> {
         None
     }
 
-    /// Rules and myths whose status changes for some answer to `target`.
+    /// Rules and myths whose status changes for some answer to `target`, by evaluating the
+    /// whole program for each probe answer.
     fn settles(
         &mut self,
         probe: &mut Case,
@@ -285,6 +334,7 @@ impl<'p> Asker<'p> {
         target: Target,
     ) -> (Vec<RuleId>, Vec<MythId>, Vec<(usize, usize)>) {
         let p = self.p;
+        let probe_eval = self.probe_eval.get_or_insert_with(|| Evaluator::new(p));
         let mut changed_rules: Vec<RuleId> = Vec::new();
         let mut changed_myths: Vec<MythId> = Vec::new();
         let mut changed_steps: Vec<(usize, usize)> = Vec::new();
@@ -341,7 +391,7 @@ impl<'p> Asker<'p> {
                             *t = Some(v);
                         }
                         probe.set(s, 0);
-                        let out = self.probe_eval.run(probe, o.as_of);
+                        let out = probe_eval.run(probe, o.as_of);
                         record(
                             out,
                             &mut changed_rules,
@@ -355,7 +405,7 @@ impl<'p> Asker<'p> {
                 } else {
                     for &v in p.probes[s].iter().take(MAX_PROBES) {
                         probe.set(s, v);
-                        let out = self.probe_eval.run(probe, o.as_of);
+                        let out = probe_eval.run(probe, o.as_of);
                         record(
                             out,
                             &mut changed_rules,
@@ -375,7 +425,7 @@ impl<'p> Asker<'p> {
                     if let Some(slot) = probe.groups.get_mut(g.idx()) {
                         *slot = Some(items);
                     }
-                    let out = self.probe_eval.run(probe, o.as_of);
+                    let out = probe_eval.run(probe, o.as_of);
                     record(
                         out,
                         &mut changed_rules,
@@ -389,5 +439,280 @@ impl<'p> Asker<'p> {
             }
         }
         (changed_rules, changed_myths, changed_steps)
+    }
+}
+
+/// Probe masks of a known truth value.
+fn tri_masks(t: Tri, all: u64) -> (u64, u64) {
+    match t {
+        Tri::True => (all, 0),
+        Tri::False => (0, all),
+        Tri::Unknown => (0, 0),
+    }
+}
+
+/// The probes (bits of `all`) where a value is `t`, given where it is true and false.
+fn tri_set(t: Tri, (yes, no): (u64, u64), all: u64) -> u64 {
+    match t {
+        Tri::True => yes,
+        Tri::False => no,
+        Tri::Unknown => all & !(yes | no),
+    }
+}
+
+/// A condition under every probe at once: the probes where it is true, and where it is
+/// false. Atoms of the candidate (`smask`) take their probe masks `pt`/`pf`; the others
+/// keep their value in `t`/`f`. Bit for bit, this is [`cond`].
+#[allow(clippy::too_many_arguments)]
+fn cond_masks(
+    c: &Cond,
+    t: &[u64],
+    f: &[u64],
+    smask: &[u64],
+    pt: &[u64],
+    pf: &[u64],
+    all: u64,
+    stack: &mut Vec<(u64, u64)>,
+) -> (u64, u64) {
+    match c {
+        Cond::True => (all, 0),
+        Cond::Dnf { conjs, lits } => {
+            let (mut rt, mut rf) = (0u64, all);
+            for &(s, e) in conjs {
+                let (mut ct, mut cf) = (all, 0u64);
+                for l in lits.get(s as usize..e as usize).unwrap_or(&[]) {
+                    let w = l.word as usize;
+                    let sm = smask[w];
+                    let (tw, fw) = (t[w], f[w]);
+                    let (rp, rn) = (l.pos & !sm, l.neg & !sm);
+                    if (tw & rp) != rp || (fw & rn) != rn {
+                        ct = 0;
+                    }
+                    if (fw & rp) | (tw & rn) != 0 {
+                        cf = all;
+                    }
+                    let mut m = l.pos & sm;
+                    while m != 0 {
+                        let b = w * 64 + m.trailing_zeros() as usize;
+                        ct &= pt[b];
+                        cf |= pf[b];
+                        m &= m - 1;
+                    }
+                    let mut m = l.neg & sm;
+                    while m != 0 {
+                        let b = w * 64 + m.trailing_zeros() as usize;
+                        ct &= pf[b];
+                        cf |= pt[b];
+                        m &= m - 1;
+                    }
+                }
+                rt |= ct;
+                rf &= cf;
+            }
+            (rt, rf & !rt)
+        }
+        Cond::Tape(ops) => {
+            stack.clear();
+            for op in ops {
+                match op {
+                    Tape::Atom(bit) => {
+                        let (w, b) = ((bit / 64) as usize, bit % 64);
+                        let m = 1u64 << b;
+                        stack.push(if smask[w] & m != 0 {
+                            (pt[*bit as usize], pf[*bit as usize])
+                        } else {
+                            (
+                                if t[w] & m != 0 { all } else { 0 },
+                                if f[w] & m != 0 { all } else { 0 },
+                            )
+                        });
+                    }
+                    Tape::Const(b) => stack.push(if *b { (all, 0) } else { (0, all) }),
+                    Tape::Not => {
+                        if let Some(x) = stack.last_mut() {
+                            *x = (x.1, x.0);
+                        }
+                    }
+                    Tape::And | Tape::Or => {
+                        let (Some(b), Some(a)) = (stack.pop(), stack.pop()) else {
+                            return (0, 0);
+                        };
+                        stack.push(if matches!(op, Tape::And) {
+                            (a.0 & b.0, a.1 | b.1)
+                        } else {
+                            (a.0 | b.0, a.1 & b.1)
+                        });
+                    }
+                }
+            }
+            match stack.pop() {
+                Some((yes, no)) => (yes, no & !yes),
+                None => (0, 0),
+            }
+        }
+        Cond::Tree(_) => (0, 0),
+    }
+}
+
+impl Asker<'_> {
+    /// [`Asker::settles`] for a fact whose answer only decides its own atoms: every probe
+    /// at once over the conditions it reaches.
+    fn settles_reach(
+        &mut self,
+        rs: ReachSlot,
+        o: &Outcome,
+    ) -> (Vec<RuleId>, Vec<MythId>, Vec<(usize, usize)>) {
+        let p = self.p;
+        let reach = &p.reach;
+        let n = rs.n_probes.min(64);
+        let all = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+        let range = |r: (u32, u32)| r.0 as usize..r.1 as usize;
+        let atoms = reach.atoms.get(range(rs.atoms)).unwrap_or(&[]);
+        for &(bit, t, f) in atoms {
+            let (w, b) = ((bit / 64) as usize, bit % 64);
+            if let (Some(m), Some(x), Some(y)) = (
+                self.smask.get_mut(w),
+                self.pt.get_mut(bit as usize),
+                self.pf.get_mut(bit as usize),
+            ) {
+                *m |= 1u64 << b;
+                *x = t;
+                *y = f;
+            }
+        }
+        self.reach_stamp = self.reach_stamp.wrapping_add(1);
+        if self.reach_stamp == 0 {
+            self.reached.iter_mut().for_each(|x| *x = 0);
+            self.reach_stamp = 1;
+        }
+        let stamp = self.reach_stamp;
+        let rules = reach.rules.get(range(rs.rules)).unwrap_or(&[]);
+        for &ci in rules {
+            self.reached[ci as usize] = stamp;
+        }
+        let (t, f) = (&o.t[..], &o.f[..]);
+        let mut changed_rules: Vec<(u32, u32)> = Vec::new();
+        for &ci in rules {
+            let ci = ci as usize;
+            let r = &p.rules[ci];
+            if o.as_of < r.period.0 || o.as_of > r.period.1 {
+                (self.ht[ci], self.hf[ci]) = (0, all);
+                continue;
+            }
+            let (wt, wf) = cond_masks(
+                &r.cond,
+                t,
+                f,
+                &self.smask,
+                &self.pt,
+                &self.pf,
+                all,
+                &mut self.tape,
+            );
+            let (mut dt, mut df) = (0u64, all);
+            for &d in &r.displacers {
+                let d = d as usize;
+                let (a, b) = if self.reached[d] == stamp {
+                    (self.ht[d], self.hf[d])
+                } else {
+                    tri_masks(o.holds[d], all)
+                };
+                dt |= a;
+                df &= b;
+            }
+            (self.ht[ci], self.hf[ci]) = (wt & df, wf | dt);
+            let not_applies = wf | (dt & !wt);
+            let applies = wt & df;
+            let displaced = wt & dt;
+            let same = match o.status[ci] {
+                Status::Applies => applies,
+                Status::NotApplies => not_applies,
+                Status::Displaced => displaced,
+                Status::Undetermined => all & !(not_applies | applies | displaced),
+                Status::NotInForce => 0,
+            };
+            let changed = all & !same;
+            if changed != 0 && r.obligation {
+                changed_rules.push((changed.trailing_zeros(), r.id.0));
+            }
+        }
+        let mut changed_myths: Vec<(u32, u32)> = Vec::new();
+        for &mi in reach.myths.get(range(rs.myths)).unwrap_or(&[]) {
+            let (Some(my), Some(&base)) = (p.myths.get(mi as usize), o.myths.get(mi as usize))
+            else {
+                continue;
+            };
+            let m = cond_masks(
+                &my.cond,
+                t,
+                f,
+                &self.smask,
+                &self.pt,
+                &self.pf,
+                all,
+                &mut self.tape,
+            );
+            let changed = all & !tri_set(base, m, all);
+            if changed != 0 {
+                changed_myths.push((changed.trailing_zeros(), my.id.0));
+            }
+        }
+        let mut changed_steps: Vec<(u32, u32, u32)> = Vec::new();
+        for &(pi, si) in reach.steps.get(range(rs.steps)).unwrap_or(&[]) {
+            let Some(pr) = p.processes.get(pi as usize) else {
+                continue;
+            };
+            let Some((sc, _)) = pr.steps.get(si as usize) else {
+                continue;
+            };
+            let (pt, pf) = cond_masks(
+                &pr.cond,
+                t,
+                f,
+                &self.smask,
+                &self.pt,
+                &self.pf,
+                all,
+                &mut self.tape,
+            );
+            let (st, sf) = cond_masks(
+                sc,
+                t,
+                f,
+                &self.smask,
+                &self.pt,
+                &self.pf,
+                all,
+                &mut self.tape,
+            );
+            let base = o.processes[pi as usize].and(o.steps[pi as usize][si as usize]);
+            let changed = all & !tri_set(base, (pt & st, pf | sf), all);
+            if changed != 0 {
+                changed_steps.push((changed.trailing_zeros(), pi, si));
+            }
+        }
+        for &(bit, _, _) in atoms {
+            if let Some(m) = self.smask.get_mut((bit / 64) as usize) {
+                *m = 0;
+            }
+        }
+        // In the order the probes find them, as when evaluating probe after probe.
+        changed_rules.sort_unstable_by_key(|&(first, id)| (first, p.rule_index[id as usize]));
+        changed_myths.sort_unstable();
+        changed_steps.sort_unstable();
+        (
+            changed_rules
+                .into_iter()
+                .map(|(_, id)| RuleId(id))
+                .collect(),
+            changed_myths
+                .into_iter()
+                .map(|(_, id)| MythId(id))
+                .collect(),
+            changed_steps
+                .into_iter()
+                .map(|(_, pi, si)| (pi as usize, si as usize))
+                .collect(),
+        )
     }
 }

@@ -954,7 +954,7 @@ pub fn compile(m: &Model) -> Program {
             (cond_of(f, &bit_of), deps)
         }));
     }
-    Program {
+    let mut program = Program {
         n_slots: c.slot_ty.len(),
         n_fact_slots,
         slot_ty: c.slot_ty.clone(),
@@ -981,7 +981,10 @@ pub fn compile(m: &Model) -> Program {
         gates,
         group_gates,
         group_fields: m.groups.iter().map(|g| g.fields.clone()).collect(),
-    }
+        reach: crate::Reach::default(),
+    };
+    program.reach = crate::reach(&program);
+    program
 }
 
 /// Atoms renumbered to bit positions (word * 64 + bit).

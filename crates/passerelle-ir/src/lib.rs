@@ -23,9 +23,11 @@
 
 mod compile;
 mod expr;
+mod reach;
 
 pub use compile::compile;
 pub use expr::{CExpr, Cv, SlotTy, TEXT_SLOT_BASE};
+pub use reach::{MAX_PROBES, Reach, ReachSlot, reach};
 
 use passerelle_check::model::{FactId, GroupId, MythId, RuleId};
 
@@ -362,4 +364,6 @@ pub struct Program {
     pub group_gates: Vec<Option<(Cond, Deps)>>,
     /// For each group, its field facts.
     pub group_fields: Vec<Vec<FactId>>,
+    /// What each fact's answer can change, for the next question.
+    pub reach: Reach,
 }
