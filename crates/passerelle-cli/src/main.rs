@@ -119,6 +119,9 @@ enum Command {
         /// Database: sqlite://FILE (default: passerelle.db in the working folder) or postgres://…
         #[arg(long)]
         db: Option<String>,
+        #[cfg(feature = "oidc")]
+        #[command(flatten)]
+        oidc: OidcArgs,
     },
     /// Print the official text of a provision.
     Cite {
@@ -176,6 +179,55 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+}
+
+/// OpenID Connect sign-in for `serve` (besides local accounts).
+#[cfg(feature = "oidc")]
+#[derive(clap::Args)]
+struct OidcArgs {
+    /// OpenID Connect issuer, exactly as in its tokens (https; http only on loopback): adds
+    /// "Sign in with …" to the sign-in page. Accounts are linked with `users add --oidc`.
+    #[arg(long, requires = "oidc_client_id")]
+    oidc_issuer: Option<String>,
+    /// Client id registered at the provider.
+    #[arg(long, requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// File holding the client secret (default: the PASSERELLE_OIDC_CLIENT_SECRET variable).
+    #[arg(long, requires = "oidc_issuer")]
+    oidc_client_secret_file: Option<PathBuf>,
+    /// Public address of this service (https://HOST[:PORT]); the redirect URI to register is
+    /// this followed by /oidc/callback. Default: http://ADDRESS when listening on loopback.
+    #[arg(long, requires = "oidc_issuer")]
+    oidc_redirect_base: Option<String>,
+    /// The provider's name on the button (default: the issuer's host).
+    #[arg(long, requires = "oidc_issuer")]
+    oidc_name: Option<String>,
+}
+
+#[cfg(feature = "oidc")]
+impl OidcArgs {
+    /// The settings, the secret read from its file or the environment.
+    fn settings(self) -> Result<Option<passerelle_web::oidc::OidcSettings>, String> {
+        let (Some(issuer), Some(client_id)) = (self.oidc_issuer, self.oidc_client_id) else {
+            return Ok(None);
+        };
+        let secret = match &self.oidc_client_secret_file {
+            Some(f) => std::fs::read_to_string(f)
+                .map_err(|e| format!("cannot read {}: {e}", f.display()))?,
+            None => std::env::var("PASSERELLE_OIDC_CLIENT_SECRET").map_err(|_| {
+                "--oidc-issuer needs a client secret: --oidc-client-secret-file FILE or \
+                 PASSERELLE_OIDC_CLIENT_SECRET"
+                    .to_string()
+            })?,
+        };
+        Ok(Some(passerelle_web::oidc::OidcSettings {
+            issuer,
+            client_id,
+            client_secret: passerelle_web::oidc::ClientSecret::new(&secret),
+            redirect_base: self.oidc_redirect_base,
+            name: self.oidc_name,
+        }))
+    }
 }
 
 #[derive(Subcommand)]
@@ -248,7 +300,7 @@ enum CasesCommand {
 
 #[derive(Subcommand)]
 enum UsersCommand {
-    /// Create an account (password from PASSERELLE_PASSWORD, or asked).
+    /// Create an account (password from PASSERELLE_PASSWORD, or asked; none with --oidc).
     Add {
         /// Sign-in name.
         username: String,
@@ -258,6 +310,10 @@ enum UsersCommand {
         /// Name shown (default: the sign-in name).
         #[arg(long)]
         display_name: Option<String>,
+        /// An OpenID Connect account: "ISSUER SUBJECT" (the issuer as in its tokens, a space,
+        /// the `sub` claim). It signs in only with the provider, never with a password.
+        #[arg(long, value_name = "ISSUER SUBJECT")]
+        oidc: Option<String>,
         /// Database.
         #[arg(long)]
         db: Option<String>,
@@ -331,8 +387,31 @@ fn main() -> ExitCode {
         ),
         Command::Ask { packs, answers } => commands::ask::run(&packs, answers.as_deref(), lang),
         #[cfg(feature = "web")]
-        Command::Serve { packs, addr, db } => {
-            match passerelle_web::run(passerelle_web::ServeOptions { packs, addr, db }) {
+        Command::Serve {
+            packs,
+            addr,
+            db,
+            #[cfg(feature = "oidc")]
+            oidc,
+        } => {
+            #[cfg(feature = "oidc")]
+            let oidc = match oidc.settings() {
+                Ok(s) => s,
+                Err(e) => {
+                    match lang {
+                        Lang::En => eprintln!("error: {e}"),
+                        Lang::Fr => eprintln!("erreur : {e}"),
+                    }
+                    return ExitCode::from(2);
+                }
+            };
+            match passerelle_web::run(passerelle_web::ServeOptions {
+                packs,
+                addr,
+                db,
+                #[cfg(feature = "oidc")]
+                oidc,
+            }) {
                 Ok(()) => 0,
                 Err(e) => {
                     match lang {
@@ -388,12 +467,14 @@ fn main() -> ExitCode {
                 username,
                 role,
                 display_name,
+                oidc,
                 db,
             } => commands::cases::add_user(
                 db.as_deref(),
                 &username,
                 &role,
                 display_name.as_deref(),
+                oidc.as_deref(),
                 lang,
             ),
             UsersCommand::List { db } => commands::cases::list_users(db.as_deref(), lang),

@@ -499,12 +499,27 @@ fn password(lang: Lang) -> Option<String> {
         .ok()
 }
 
+/// Checks an OpenID Connect identity, "ISSUER SUBJECT": the issuer an http(s) address, a
+/// space, a subject (at most 255 characters, as OpenID Connect allows).
+pub fn check_oidc_identity(s: &str) -> Option<String> {
+    let s = s.trim();
+    let (issuer, subject) = s.split_once(' ')?;
+    let subject = subject.trim();
+    let url_ok = (issuer.starts_with("https://") || issuer.starts_with("http://"))
+        && issuer.len() > "https://".len()
+        && !issuer.chars().any(char::is_control);
+    let sub_ok =
+        !subject.is_empty() && subject.len() <= 255 && !subject.chars().any(char::is_control);
+    (url_ok && sub_ok).then(|| format!("{issuer} {subject}"))
+}
+
 /// `users add`.
 pub fn add_user(
     db: Option<&str>,
     username: &str,
     role: &str,
     display_name: Option<&str>,
+    oidc: Option<&str>,
     lang: Lang,
 ) -> u8 {
     let Some(role) = Role::parse(role) else {
@@ -521,17 +536,39 @@ pub fn add_user(
             "le nom d'utilisateur doit être un seul mot".into(),
         );
     }
-    let Some(pw) = password(lang) else { return 1 };
-    if pw.chars().count() < 12 {
-        return fail(
-            lang,
-            "the password must have at least 12 characters".into(),
-            "le mot de passe doit compter au moins 12 caractères".into(),
-        );
-    }
-    let hash = match accounts::hash_password(&pw) {
-        Ok(h) => h,
-        Err(e) => return fail(lang, e.to_string(), e.to_string()),
+    let oidc_subject = match oidc {
+        Some(o) => match check_oidc_identity(o) {
+            Some(id) => Some(id),
+            None => {
+                return fail(
+                    lang,
+                    format!(
+                        "--oidc `{o}`: give \"ISSUER SUBJECT\", e.g. \"https://id.example.ca 24400320\""
+                    ),
+                    format!(
+                        "--oidc « {o} » : donnez « ÉMETTEUR SUJET », p. ex. « https://id.example.ca 24400320 »"
+                    ),
+                );
+            }
+        },
+        None => None,
+    };
+    // An OpenID Connect account has no password: it signs in only with its provider.
+    let hash = if oidc_subject.is_some() {
+        None
+    } else {
+        let Some(pw) = password(lang) else { return 1 };
+        if pw.chars().count() < 12 {
+            return fail(
+                lang,
+                "the password must have at least 12 characters".into(),
+                "le mot de passe doit compter au moins 12 caractères".into(),
+            );
+        }
+        match accounts::hash_password(&pw) {
+            Ok(h) => Some(h),
+            Err(e) => return fail(lang, e.to_string(), e.to_string()),
+        }
     };
     let Some(rt) = runtime(lang) else { return 1 };
     rt.block_on(async {
@@ -544,8 +581,8 @@ pub fn add_user(
                     username,
                     display_name: display_name.unwrap_or(username),
                     role,
-                    password_hash: Some(hash),
-                    oidc_subject: None,
+                    password_hash: hash,
+                    oidc_subject,
                 },
                 "system:cli",
                 &now(),
@@ -586,10 +623,14 @@ pub fn list_users(db: Option<&str>, lang: Lang) -> u8 {
             Ok(users) => {
                 for u in users {
                     println!(
-                        "{:<20} {:<18} {}{}",
+                        "{:<20} {:<18} {}{}{}",
                         u.username,
                         u.role.word(),
                         u.display_name,
+                        match &u.oidc_subject {
+                            Some(id) => format!(" [OpenID Connect: {id}]"),
+                            None => String::new(),
+                        },
                         if u.disabled {
                             say(lang, " (disabled)", " (désactivé)")
                         } else {
@@ -602,4 +643,30 @@ pub fn list_users(db: Option<&str>, lang: Lang) -> u8 {
             Err(e) => fail(lang, e.to_string(), e.to_string()),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_oidc_identity;
+
+    #[test]
+    fn oidc_identities_are_issuer_space_subject() {
+        assert_eq!(
+            check_oidc_identity(" https://id.example.ca  24400320 ").as_deref(),
+            Some("https://id.example.ca 24400320")
+        );
+        assert_eq!(
+            check_oidc_identity("http://127.0.0.1:9000 sub-1").as_deref(),
+            Some("http://127.0.0.1:9000 sub-1")
+        );
+        for bad in [
+            "",
+            "https://id.example.ca",
+            "id.example.ca 24400320",
+            "https:// x",
+            &format!("https://id.example.ca {}", "x".repeat(256)),
+        ] {
+            assert_eq!(check_oidc_identity(bad), None, "{bad}");
+        }
+    }
 }
