@@ -347,6 +347,7 @@ users-state = State
 users-actions = Changes
 users-active = Active
 users-disabled = Disabled
+users-oidc = Signs in with OpenID Connect as { $identity }
 users-self = Your own account
 users-change-role-for = New role for { $name }
 users-change-role = Change the role

@@ -347,6 +347,7 @@ users-state = État
 users-actions = Modifications
 users-active = Actif
 users-disabled = Désactivé
+users-oidc = Se connecte avec OpenID Connect en tant que { $identity }
 users-self = Votre propre compte
 users-change-role-for = Nouveau rôle pour { $name }
 users-change-role = Changer le rôle

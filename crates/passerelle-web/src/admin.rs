@@ -62,6 +62,8 @@ pub struct UserRow {
     pub roles: Vec<Choice>,
     /// Disabled.
     pub disabled: bool,
+    /// Its OpenID Connect identity ("issuer subject"), for accounts that sign in that way.
+    pub oidc: Option<String>,
     /// The administrator looking at the page.
     pub is_self: bool,
     /// Element id prefix.
@@ -137,6 +139,7 @@ async fn users_page(
             role: role_label(&t, u.role),
             roles: role_choices(&t, &format!("role-{}", u.id), Some(u.role)),
             disabled: u.disabled,
+            oidc: u.oidc_subject.clone(),
             is_self: u.id == me.id,
             key: u.id.clone(),
         })

@@ -342,11 +342,17 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     rt.block_on(async move {
+        // OpenID Connect options are checked before anything is loaded.
+        #[cfg(feature = "oidc")]
+        let oidc = match opts.oidc {
+            Some(settings) => Some(start_oidc(settings, opts.addr).await?),
+            None => None,
+        };
         let mut app = App::load(&packs, &db).await?;
         app.auth.secure_cookies = auth::secure_cookies(opts.addr);
         #[cfg(feature = "oidc")]
-        if let Some(settings) = opts.oidc {
-            app.oidc = Some(start_oidc(settings, opts.addr).await?);
+        {
+            app.oidc = oidc;
         }
         let app = Arc::new(app);
         cases::spawn_recheck(Arc::clone(&app)).await?;

@@ -578,6 +578,10 @@ async fn happy_path(backend: &str) {
     let cookie = format!("passerelle_session={}", session_token(&res).unwrap());
     let admin = w.get("/fr/admin/utilisateurs", &[cookie], FROM).await;
     assert_eq!(admin.status, StatusCode::OK);
+    assert!(admin.body.contains(&format!(
+        "Se connecte avec OpenID Connect en tant que {} sub-carla",
+        w.op.issuer
+    )));
     // The keys were fetched once for both.
     assert_eq!(w.op.jwks_fetches.load(Ordering::SeqCst), 1);
 
