@@ -130,7 +130,7 @@ fn dechunk(mut s: &str) -> Option<String> {
 }
 
 fn start(db: &str, addr: SocketAddr, dir: &std::path::Path) -> Child {
-    let child = Command::new(bin())
+    let mut child = Command::new(bin())
         .args(["serve", "--pack"])
         .arg(pack())
         .args(["--addr", &addr.to_string(), "--db", db])
@@ -146,6 +146,8 @@ fn start(db: &str, addr: SocketAddr, dir: &std::path::Path) -> Child {
         }
         std::thread::sleep(Duration::from_millis(25));
     }
+    child.kill().ok();
+    child.wait().ok();
     panic!("passerelle serve did not answer on {addr} within 60 s");
 }
 
