@@ -685,11 +685,8 @@ fn kill_tables<const K: usize>(plan: &Plan, vals: &[i64], t: &mut [u64]) -> [u64
     };
     for tb in group(0) {
         let v = vals[tb.slot as usize] as u64;
-        let cls = if v < u64::from(tb.n_bits) {
-            v as usize
-        } else {
-            tb.n_bits as usize
-        };
+        // Values past the table share its last class (no atom true).
+        let cls = v.min(u64::from(tb.n_bits)) as usize;
         class(tb, cls, &mut kill, t);
     }
     for tb in group(1) {
@@ -698,7 +695,7 @@ fn kill_tables<const K: usize>(plan: &Plan, vals: &[i64], t: &mut [u64]) -> [u64
             .table_cuts
             .get(tb.cuts as usize..(tb.cuts + tb.n_cuts) as usize)
             .unwrap_or(&[]);
-        let cls = cuts.partition_point(|k| *k <= v);
+        let cls = rank(cuts, v);
         class(tb, cls, &mut kill, t);
     }
     for tb in group(2) {
@@ -767,19 +764,14 @@ fn kill_tables_partial<const K: usize>(
         or(&mut kill, plan.kill_state.get(st..st + K).unwrap_or(&[]));
         let v = vals[s];
         let cls = match tb.way {
-            TableWay::ByValue => {
-                let v = v as u64;
-                if v < u64::from(tb.n_bits) {
-                    v as usize
-                } else {
-                    tb.n_bits as usize
-                }
+            TableWay::ByValue => (v as u64).min(u64::from(tb.n_bits)) as usize,
+            TableWay::Cuts => {
+                let cuts = plan
+                    .table_cuts
+                    .get(tb.cuts as usize..(tb.cuts + tb.n_cuts) as usize)
+                    .unwrap_or(&[]);
+                rank(cuts, v)
             }
-            TableWay::Cuts => plan
-                .table_cuts
-                .get(tb.cuts as usize..(tb.cuts + tb.n_cuts) as usize)
-                .unwrap_or(&[])
-                .partition_point(|k| *k <= v),
             TableWay::SetElems => {
                 let mut vb = 0u64;
                 let mut set = v as u64 & tb.set_mask;
@@ -819,6 +811,21 @@ fn kill_tables_partial<const K: usize>(
     (kill, touch)
 }
 
+/// The number of cut points at or below `v` (sorted cuts): a branch-free count for short
+/// lists, a binary search for long ones.
+#[inline(always)]
+fn rank(cuts: &[i64], v: i64) -> usize {
+    if cuts.len() <= 16 {
+        cuts.iter().map(|k| usize::from(*k <= v)).sum()
+    } else {
+        cuts.partition_point(|k| *k <= v)
+    }
+}
+
+/// Statuses and truth of a flat rule without displacers, by whether it holds.
+const HOLDS_STATUS: [Status; 2] = [Status::NotApplies, Status::Applies];
+const HOLDS_TRI: [Tri; 2] = [Tri::False, Tri::True];
+
 /// The kill layout's rule pass: every rule in order, a flat rule holding when one of its
 /// conjunctions is alive (not killed).
 #[allow(clippy::too_many_arguments)]
@@ -850,15 +857,26 @@ fn kill_rules<const K: usize>(
         }
     };
     // First pass: the flat rules without displacers (they depend on nothing).
-    for &(ci, w, mask) in &plan.kill_simple {
-        let ci = ci as usize;
-        let h = when(w, mask);
-        status[ci] = match h {
-            Tri::True => Status::Applies,
-            Tri::False => Status::NotApplies,
-            Tri::Unknown => Status::Undetermined,
-        };
-        holds[ci] = h;
+    if touch.iter().all(|w| *w == 0) {
+        // Every conjunction is decided: a rule holds when one is alive.
+        // (Branch-free: whether a rule holds is data, not a branch to predict.)
+        for &(ci, w, mask) in &plan.kill_simple {
+            let ci = ci as usize;
+            let any = usize::from(alive[(w as usize) & (K - 1)] & mask != 0);
+            status[ci] = HOLDS_STATUS[any];
+            holds[ci] = HOLDS_TRI[any];
+        }
+    } else {
+        for &(ci, w, mask) in &plan.kill_simple {
+            let ci = ci as usize;
+            let h = when(w, mask);
+            status[ci] = match h {
+                Tri::True => Status::Applies,
+                Tri::False => Status::NotApplies,
+                Tri::Unknown => Status::Undetermined,
+            };
+            holds[ci] = h;
+        }
     }
     if !(plan.all_from <= as_of && as_of <= plan.all_to) {
         for &(ci, _, _) in &plan.kill_simple {
@@ -1296,8 +1314,9 @@ impl<'p> Evaluator<'p> {
                     .table_cuts
                     .get(tb.cuts as usize..(tb.cuts + tb.n_cuts) as usize)
                     .unwrap_or(&[]);
-                let rank = cuts.partition_point(|k| *k <= v);
-                bits.get(tb.bits as usize + rank).copied().unwrap_or(0)
+                bits.get(tb.bits as usize + rank(cuts, v))
+                    .copied()
+                    .unwrap_or(0)
             };
             let by_elems = |tb: &TablePlan, v: i64| {
                 let mut acc = 0u64;
@@ -1392,7 +1411,7 @@ impl<'p> Evaluator<'p> {
         o.items.clear();
         let mut has_items = false;
         let plan = &self.plan;
-        let decided = plan.decided(&o.t, &o.f);
+        let decided = kill.is_none() && plan.decided(&o.t, &o.f);
         let (t, f) = (&o.t[..], &o.f[..]);
         let (status, holds, bys) = (&mut o.status[..], &mut o.holds[..], &mut o.by[..]);
         let stack = &mut self.stack;
