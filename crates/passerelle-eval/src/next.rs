@@ -57,6 +57,12 @@ pub struct Asker<'p> {
     reached: Vec<u32>,
     reach_stamp: u32,
     tape: Vec<(u64, u64)>,
+    /// Obligations that drive questions (verified, whole-project), in order.
+    askers: Vec<u32>,
+    cands: Vec<(u32, u32, Target)>,
+    found_rules: Vec<(u32, u32)>,
+    found_myths: Vec<(u32, u32)>,
+    found_steps: Vec<(u32, u32, u32)>,
     slot_score: Vec<u32>,
     group_score: Vec<u32>,
     slot_stamp: Vec<u32>,
@@ -82,6 +88,17 @@ impl<'p> Asker<'p> {
             reached: vec![0; p.rules.len()],
             reach_stamp: 0,
             tape: Vec::new(),
+            askers: p
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.obligation && r.verified && r.per_item.is_none())
+                .map(|(ci, _)| u32::try_from(ci).unwrap_or(u32::MAX))
+                .collect(),
+            cands: Vec::new(),
+            found_rules: Vec::new(),
+            found_myths: Vec::new(),
+            found_steps: Vec::new(),
             slot_score: vec![0; p.n_fact_slots],
             group_score: vec![0; p.group_fields.len()],
             slot_stamp: vec![0; p.n_fact_slots],
@@ -128,11 +145,12 @@ impl<'p> Asker<'p> {
     fn need_slot(&mut self, s: u32, o: &Outcome, case: &Case, depth: usize) {
         let p = self.p;
         let si = s as usize;
-        if si >= p.n_fact_slots
-            || case.is_known(si)
-            || o.slot_known(s)
-            || self.slot_stamp[si] == self.stamp
-        {
+        // (`slot_stamp` has one entry per fact slot.)
+        match self.slot_stamp.get(si) {
+            Some(&st) if st != self.stamp => {}
+            _ => return,
+        }
+        if case.is_known(si) || o.slot_known(s) {
             return;
         }
         self.slot_stamp[si] = self.stamp;
@@ -151,18 +169,20 @@ impl<'p> Asker<'p> {
     fn need_cond(&mut self, c: &Cond, fallback: &Deps, o: &Outcome, case: &Case) {
         match c {
             Cond::Dnf { conjs, lits } => {
+                let (t, f) = (&o.t[..], &o.f[..]);
                 for &(s, e) in conjs {
-                    let ls = &lits[s as usize..e as usize];
-                    let dead = ls.iter().any(|l| {
+                    let ls = lits.get(s as usize..e as usize).unwrap_or(&[]);
+                    let mut dead = 0u64;
+                    for l in ls {
                         let w = l.word as usize;
-                        ((o.f[w] & l.pos) | (o.t[w] & l.neg)) != 0
-                    });
-                    if dead {
+                        dead |= (f[w] & l.pos) | (t[w] & l.neg);
+                    }
+                    if dead != 0 {
                         continue;
                     }
                     for l in ls {
                         let w = l.word as usize;
-                        let mut unknown = (l.pos | l.neg) & !(o.t[w] | o.f[w]);
+                        let mut unknown = (l.pos | l.neg) & !(t[w] | f[w]);
                         while unknown != 0 {
                             let b = unknown.trailing_zeros();
                             unknown &= unknown - 1;
@@ -219,11 +239,9 @@ impl<'p> Asker<'p> {
         self.slot_score.iter_mut().for_each(|x| *x = 0);
         self.group_score.iter_mut().for_each(|x| *x = 0);
         // 1–2. What open items need.
-        for (ci, r) in p.rules.iter().enumerate() {
-            if !r.obligation || !r.verified {
-                continue;
-            }
-            if r.per_item.is_none() && o.status[ci] == Status::Undetermined {
+        for i in 0..self.askers.len() {
+            let ci = self.askers[i] as usize;
+            if o.status.get(ci) == Some(&Status::Undetermined) {
                 self.bump();
                 self.need_rule(ci, o, case, 0);
             }
@@ -258,7 +276,8 @@ impl<'p> Asker<'p> {
             }
         }
         // Askable candidates, best first.
-        let mut cands: Vec<(u32, u32, Target)> = Vec::new();
+        let mut cands = std::mem::take(&mut self.cands);
+        cands.clear();
         for s in 0..p.n_fact_slots {
             let score = self.slot_score[s];
             if score == 0 || case.is_known(s) || o.slot_known(s as u32) {
@@ -313,6 +332,7 @@ impl<'p> Asker<'p> {
                 }
             };
             if !rules.is_empty() || !myths.is_empty() || !steps.is_empty() {
+                self.cands = cands;
                 return Some(Next {
                     target,
                     settles_rules: rules,
@@ -321,6 +341,7 @@ impl<'p> Asker<'p> {
                 });
             }
         }
+        self.cands = cands;
         None
     }
 
@@ -591,7 +612,8 @@ impl Asker<'_> {
             self.reached[ci as usize] = stamp;
         }
         let (t, f) = (&o.t[..], &o.f[..]);
-        let mut changed_rules: Vec<(u32, u32)> = Vec::new();
+        let mut changed_rules = std::mem::take(&mut self.found_rules);
+        changed_rules.clear();
         for &ci in rules {
             let ci = ci as usize;
             let r = &p.rules[ci];
@@ -636,7 +658,8 @@ impl Asker<'_> {
                 changed_rules.push((changed.trailing_zeros(), r.id.0));
             }
         }
-        let mut changed_myths: Vec<(u32, u32)> = Vec::new();
+        let mut changed_myths = std::mem::take(&mut self.found_myths);
+        changed_myths.clear();
         for &mi in reach.myths.get(range(rs.myths)).unwrap_or(&[]) {
             let (Some(my), Some(&base)) = (p.myths.get(mi as usize), o.myths.get(mi as usize))
             else {
@@ -657,7 +680,8 @@ impl Asker<'_> {
                 changed_myths.push((changed.trailing_zeros(), my.id.0));
             }
         }
-        let mut changed_steps: Vec<(u32, u32, u32)> = Vec::new();
+        let mut changed_steps = std::mem::take(&mut self.found_steps);
+        changed_steps.clear();
         for &(pi, si) in reach.steps.get(range(rs.steps)).unwrap_or(&[]) {
             let Some(pr) = p.processes.get(pi as usize) else {
                 continue;
@@ -700,19 +724,17 @@ impl Asker<'_> {
         changed_rules.sort_unstable_by_key(|&(first, id)| (first, p.rule_index[id as usize]));
         changed_myths.sort_unstable();
         changed_steps.sort_unstable();
-        (
-            changed_rules
-                .into_iter()
-                .map(|(_, id)| RuleId(id))
-                .collect(),
-            changed_myths
-                .into_iter()
-                .map(|(_, id)| MythId(id))
-                .collect(),
+        let out = (
+            changed_rules.iter().map(|&(_, id)| RuleId(id)).collect(),
+            changed_myths.iter().map(|&(_, id)| MythId(id)).collect(),
             changed_steps
-                .into_iter()
-                .map(|(_, pi, si)| (pi as usize, si as usize))
+                .iter()
+                .map(|&(_, pi, si)| (pi as usize, si as usize))
                 .collect(),
-        )
+        );
+        self.found_rules = changed_rules;
+        self.found_myths = changed_myths;
+        self.found_steps = changed_steps;
+        out
     }
 }
