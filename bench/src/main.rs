@@ -715,11 +715,25 @@ fn next(o: &Opts) -> Result<(), String> {
 
 fn profile(what: &str, o: &Opts) -> Result<(), String> {
     let d = as_of();
+    if what == "load10k" {
+        // Text → model → program of the 10,000-rule pack, `--reps` times.
+        let files = generate(&gen_options(10_000, 1_000));
+        let t = timing::now();
+        let mut n = 0;
+        for _ in 0..o.reps {
+            n += workload::load(&files)?.program.rules.len();
+        }
+        println!(
+            "load10k: {:.1} ms per load ({n})",
+            timing::since(t) / o.reps as f64 / 1e6
+        );
+        return Ok(());
+    }
     let (rules, facts, unknown) = match what {
         "eval" | "explain" | "e2e" => (workload::ENGINE_RULES, workload::ENGINE_FACTS, 0.0),
         "next300" => (300, 30, 0.3),
         "next10k" => (10_000, 1_000, 0.3),
-        _ => return Err("profile eval|explain|e2e|next300|next10k".to_string()),
+        _ => return Err("profile eval|explain|e2e|next300|next10k|load10k".to_string()),
     };
     let pack = workload::load(&generate(&gen_options(rules, facts)))?;
     let (m, p) = (&pack.model, &pack.program);

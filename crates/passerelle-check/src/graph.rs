@@ -354,7 +354,7 @@ impl Lowerer<'_> {
                 cond: when,
                 per_item: r.per_item.as_ref().map(|(_, g)| *g),
             }];
-            if crate::search::satisfy_in(&self.m, &goal, SEARCH_BUDGET, &mut scratch)
+            if crate::search::satisfy_in(&self.m, &goal, SEARCH_BUDGET, &mut scratch, false)
                 == Outcome::Impossible
             {
                 let (id, span) = (r.id.clone(), when.span);

@@ -67,6 +67,8 @@ struct Search<'m, 'g> {
     date_constants: Vec<Date>,
     int_pool: Vec<i64>,
     money_pool: Vec<i64>,
+    /// Whether a found example is kept (otherwise only whether one exists matters).
+    examples: bool,
 }
 
 /// Buffers sized for a model, reused across searches (each search leaves them as it found
@@ -92,15 +94,18 @@ impl Scratch {
 
 /// Searches for answers making every goal true, within `budget` evaluations.
 pub fn satisfy<'g>(m: &Model, goals: &'g [Goal<'g>], budget: usize) -> Outcome {
-    satisfy_in(m, goals, budget, &mut Scratch::new(m))
+    satisfy_in(m, goals, budget, &mut Scratch::new(m), true)
 }
 
-/// Same, with buffers reused across calls.
+/// Same, with buffers reused across calls; without `examples`, a found example is empty
+/// (for callers that only ask whether the goals can hold: copying the answers of a large
+/// model for every condition would cost more than the search).
 pub(crate) fn satisfy_in<'g>(
     m: &Model,
     goals: &'g [Goal<'g>],
     budget: usize,
     scratch: &mut Scratch,
+    examples: bool,
 ) -> Outcome {
     let mut vars = Vec::new();
     let mut seen_facts = std::mem::take(&mut scratch.facts);
@@ -172,6 +177,7 @@ pub(crate) fn satisfy_in<'g>(
         date_constants,
         int_pool,
         money_pool,
+        examples,
     };
     if !uses_as_of {
         s.as_of = Some(Date::constant(2026, 1, 1));
@@ -509,6 +515,14 @@ impl Search<'_, '_> {
     }
 
     fn example(&self) -> Example {
+        if !self.examples {
+            return Example {
+                answers: Answers::default(),
+                set: Vec::new(),
+                groups: Vec::new(),
+                as_of: None,
+            };
+        }
         let set = self
             .unassigned
             .iter()
