@@ -116,7 +116,20 @@ fn push_formula(f: &Formula, o: &Outcome, out: &mut Vec<Node>) -> Tri {
             });
             let mut acc = Tri::of(all);
             for x in xs {
-                let v = push_formula(x, o, out);
+                // Leaves (most children) without a call.
+                let v = match x {
+                    Formula::Lit { atom, neg, leaf } => {
+                        let v = o.atom(*atom);
+                        let v = if *neg { v.not() } else { v };
+                        out.push(Node {
+                            kind: Kind::Leaf(*leaf),
+                            value: v,
+                            size: 1,
+                        });
+                        v
+                    }
+                    _ => push_formula(x, o, out),
+                };
                 acc = if all { acc.and(v) } else { acc.or(v) };
             }
             finish(out, at, acc)
