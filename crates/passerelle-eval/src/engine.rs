@@ -867,15 +867,22 @@ fn kill_rules<const K: usize>(
             holds[ci] = HOLDS_TRI[any];
         }
     } else {
+        // By (an untouched conjunction is alive, a conjunction is alive): 0 false, 1
+        // unknown, 3 true (2 cannot happen).
+        const STATUS: [Status; 4] = [
+            Status::NotApplies,
+            Status::Undetermined,
+            Status::NotApplies,
+            Status::Applies,
+        ];
+        const TRI: [Tri; 4] = [Tri::False, Tri::Unknown, Tri::False, Tri::True];
         for &(ci, w, mask) in &plan.kill_simple {
             let ci = ci as usize;
-            let h = when(w, mask);
-            status[ci] = match h {
-                Tri::True => Status::Applies,
-                Tri::False => Status::NotApplies,
-                Tri::Unknown => Status::Undetermined,
-            };
-            holds[ci] = h;
+            let w = (w as usize) & (K - 1);
+            let a = alive[w] & mask;
+            let k = usize::from(a & !touch[w] != 0) << 1 | usize::from(a != 0);
+            status[ci] = STATUS[k];
+            holds[ci] = TRI[k];
         }
     }
     if !(plan.all_from <= as_of && as_of <= plan.all_to) {
