@@ -18,7 +18,7 @@ use crate::case::Case;
 use crate::engine::{Evaluator, Outcome, Status, cond};
 use passerelle_check::model::{FactId, GroupId, MythId, RuleId};
 use passerelle_check::semantics::Tri;
-use passerelle_ir::{Cond, Deps, MAX_PROBES, Program, ReachSlot, SlotTy, Tape};
+use passerelle_ir::{Cond, Deps, Lit, MAX_PROBES, Program, ReachSlot, SlotTy, Tape};
 
 /// What is asked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,6 +59,7 @@ pub struct Asker<'p> {
     tape: Vec<(u64, u64)>,
     /// Obligations that drive questions (verified, whole-project), in order.
     askers: Vec<u32>,
+    open: Vec<u32>,
     cands: Vec<(u32, u32, Target)>,
     found_rules: Vec<(u32, u32)>,
     found_myths: Vec<(u32, u32)>,
@@ -95,6 +96,7 @@ impl<'p> Asker<'p> {
                 .filter(|(_, r)| r.obligation && r.verified && r.per_item.is_none())
                 .map(|(ci, _)| u32::try_from(ci).unwrap_or(u32::MAX))
                 .collect(),
+            open: Vec::new(),
             cands: Vec::new(),
             found_rules: Vec::new(),
             found_myths: Vec::new(),
@@ -168,47 +170,57 @@ impl<'p> Asker<'p> {
     /// Records what a condition still needs.
     fn need_cond(&mut self, c: &Cond, fallback: &Deps, o: &Outcome, case: &Case) {
         match c {
-            Cond::Dnf { conjs, lits } => {
-                let (t, f) = (&o.t[..], &o.f[..]);
-                for &(s, e) in conjs {
-                    let ls = lits.get(s as usize..e as usize).unwrap_or(&[]);
-                    let mut dead = 0u64;
-                    for l in ls {
-                        let w = l.word as usize;
-                        dead |= (f[w] & l.pos) | (t[w] & l.neg);
-                    }
-                    if dead != 0 {
-                        continue;
-                    }
-                    for l in ls {
-                        let w = l.word as usize;
-                        let mut unknown = (l.pos | l.neg) & !(t[w] | f[w]);
-                        while unknown != 0 {
-                            let b = unknown.trailing_zeros();
-                            unknown &= unknown - 1;
-                            let bit = (w as u32) * 64 + b;
-                            let p = self.p;
-                            // Most atoms read one fact.
-                            match p.reach.atom_slot.get(bit as usize) {
-                                Some(&s) if s != u32::MAX => self.need_slot(s, o, case, 0),
-                                _ => {
-                                    if let Some(info) = p.atoms.get(bit as usize) {
-                                        self.need_deps(&info.deps, o, case);
-                                    }
-                                }
+            Cond::Dnf { conjs, lits } => self.need_dnf(conjs, lits, o, case),
+            _ => self.need_deps(fallback, o, case),
+        }
+    }
+
+    /// [`Asker::need_cond`] for a condition in normal form (`conjs`: ranges of `lits`).
+    fn need_dnf(&mut self, conjs: &[(u32, u32)], lits: &[Lit], o: &Outcome, case: &Case) {
+        let (t, f) = (&o.t[..], &o.f[..]);
+        for &(s, e) in conjs {
+            let ls = lits.get(s as usize..e as usize).unwrap_or(&[]);
+            let mut dead = 0u64;
+            for l in ls {
+                let w = l.word as usize;
+                dead |= (f[w] & l.pos) | (t[w] & l.neg);
+            }
+            if dead != 0 {
+                continue;
+            }
+            for l in ls {
+                let w = l.word as usize;
+                let mut unknown = (l.pos | l.neg) & !(t[w] | f[w]);
+                while unknown != 0 {
+                    let b = unknown.trailing_zeros();
+                    unknown &= unknown - 1;
+                    let bit = (w as u32) * 64 + b;
+                    let p = self.p;
+                    // Most atoms read one fact.
+                    match p.reach.atom_slot.get(bit as usize) {
+                        Some(&s) if s != u32::MAX => self.need_slot(s, o, case, 0),
+                        _ => {
+                            if let Some(info) = p.atoms.get(bit as usize) {
+                                self.need_deps(&info.deps, o, case);
                             }
                         }
                     }
                 }
             }
-            _ => self.need_deps(fallback, o, case),
         }
     }
 
     fn need_rule(&mut self, ci: usize, o: &Outcome, case: &Case, depth: usize) {
         let p = self.p;
         let r = &p.rules[ci];
-        self.need_cond(&r.cond, &r.deps, o, case);
+        match p.reach.rule_dnf.get(ci) {
+            Some(&Some((c0, c1))) => {
+                let reach = &p.reach;
+                let conjs = reach.dnf_conjs.get(c0 as usize..c1 as usize).unwrap_or(&[]);
+                self.need_dnf(conjs, &reach.dnf_lits, o, case);
+            }
+            _ => self.need_cond(&r.cond, &r.deps, o, case),
+        }
         if depth > 8 {
             return;
         }
@@ -239,13 +251,20 @@ impl<'p> Asker<'p> {
         self.slot_score.iter_mut().for_each(|x| *x = 0);
         self.group_score.iter_mut().for_each(|x| *x = 0);
         // 1–2. What open items need.
-        for i in 0..self.askers.len() {
-            let ci = self.askers[i] as usize;
-            if o.status.get(ci) == Some(&Status::Undetermined) {
-                self.bump();
-                self.need_rule(ci, o, case, 0);
-            }
+        // The undetermined ones, gathered without a branch per rule.
+        let mut open = std::mem::take(&mut self.open);
+        open.clear();
+        open.resize(self.askers.len(), 0);
+        let mut n = 0;
+        for &ci in &self.askers {
+            open[n] = ci;
+            n += usize::from(o.status.get(ci as usize) == Some(&Status::Undetermined));
         }
+        for &ci in &open[..n] {
+            self.bump();
+            self.need_rule(ci as usize, o, case, 0);
+        }
+        self.open = open;
         for it in &o.items {
             let r = &p.rules[it.rule as usize];
             if r.obligation && r.verified && it.status == Status::Undetermined {
@@ -481,6 +500,50 @@ fn tri_set(t: Tri, (yes, no): (u64, u64), all: u64) -> u64 {
     }
 }
 
+/// [`cond_masks`] for a condition in normal form (`conjs`: ranges of `lits`).
+#[allow(clippy::too_many_arguments)]
+fn dnf_masks(
+    conjs: &[(u32, u32)],
+    lits: &[Lit],
+    t: &[u64],
+    f: &[u64],
+    smask: &[u64],
+    pt: &[u64],
+    pf: &[u64],
+    all: u64,
+) -> (u64, u64) {
+    let (mut rt, mut rf) = (0u64, all);
+    for &(s, e) in conjs {
+        let (mut ct, mut cf) = (all, 0u64);
+        for l in lits.get(s as usize..e as usize).unwrap_or(&[]) {
+            let w = l.word as usize;
+            let sm = smask[w];
+            let (tw, fw) = (t[w], f[w]);
+            let (rp, rn) = (l.pos & !sm, l.neg & !sm);
+            // (Branch-free: all ones when the rest of the literal is true / false.)
+            ct &= 0u64.wrapping_sub(u64::from(((tw & rp) ^ rp) | ((fw & rn) ^ rn) == 0));
+            cf |= all & 0u64.wrapping_sub(u64::from((fw & rp) | (tw & rn) != 0));
+            let mut m = l.pos & sm;
+            while m != 0 {
+                let b = w * 64 + m.trailing_zeros() as usize;
+                ct &= pt[b];
+                cf |= pf[b];
+                m &= m - 1;
+            }
+            let mut m = l.neg & sm;
+            while m != 0 {
+                let b = w * 64 + m.trailing_zeros() as usize;
+                ct &= pf[b];
+                cf |= pt[b];
+                m &= m - 1;
+            }
+        }
+        rt |= ct;
+        rf &= cf;
+    }
+    (rt, rf & !rt)
+}
+
 /// A condition under every probe at once: the probes where it is true, and where it is
 /// false. Atoms of the candidate (`smask`) take their probe masks `pt`/`pf`; the others
 /// keep their value in `t`/`f`. Bit for bit, this is [`cond`].
@@ -497,41 +560,7 @@ fn cond_masks(
 ) -> (u64, u64) {
     match c {
         Cond::True => (all, 0),
-        Cond::Dnf { conjs, lits } => {
-            let (mut rt, mut rf) = (0u64, all);
-            for &(s, e) in conjs {
-                let (mut ct, mut cf) = (all, 0u64);
-                for l in lits.get(s as usize..e as usize).unwrap_or(&[]) {
-                    let w = l.word as usize;
-                    let sm = smask[w];
-                    let (tw, fw) = (t[w], f[w]);
-                    let (rp, rn) = (l.pos & !sm, l.neg & !sm);
-                    if (tw & rp) != rp || (fw & rn) != rn {
-                        ct = 0;
-                    }
-                    if (fw & rp) | (tw & rn) != 0 {
-                        cf = all;
-                    }
-                    let mut m = l.pos & sm;
-                    while m != 0 {
-                        let b = w * 64 + m.trailing_zeros() as usize;
-                        ct &= pt[b];
-                        cf |= pf[b];
-                        m &= m - 1;
-                    }
-                    let mut m = l.neg & sm;
-                    while m != 0 {
-                        let b = w * 64 + m.trailing_zeros() as usize;
-                        ct &= pf[b];
-                        cf |= pt[b];
-                        m &= m - 1;
-                    }
-                }
-                rt |= ct;
-                rf &= cf;
-            }
-            (rt, rf & !rt)
-        }
+        Cond::Dnf { conjs, lits } => dnf_masks(conjs, lits, t, f, smask, pt, pf, all),
         Cond::Tape(ops) => {
             stack.clear();
             for op in ops {
@@ -621,16 +650,28 @@ impl Asker<'_> {
                 (self.ht[ci], self.hf[ci]) = (0, all);
                 continue;
             }
-            let (wt, wf) = cond_masks(
-                &r.cond,
-                t,
-                f,
-                &self.smask,
-                &self.pt,
-                &self.pf,
-                all,
-                &mut self.tape,
-            );
+            let (wt, wf) = match reach.rule_dnf.get(ci) {
+                Some(&Some((c0, c1))) => dnf_masks(
+                    reach.dnf_conjs.get(c0 as usize..c1 as usize).unwrap_or(&[]),
+                    &reach.dnf_lits,
+                    t,
+                    f,
+                    &self.smask,
+                    &self.pt,
+                    &self.pf,
+                    all,
+                ),
+                _ => cond_masks(
+                    &r.cond,
+                    t,
+                    f,
+                    &self.smask,
+                    &self.pt,
+                    &self.pf,
+                    all,
+                    &mut self.tape,
+                ),
+            };
             let (mut dt, mut df) = (0u64, all);
             for &d in &r.displacers {
                 let d = d as usize;

@@ -10,7 +10,7 @@
 //! by gates, definitions, complex atoms or per-item rules, text facts) have no entry and
 //! are tried by evaluating the whole program per probe.
 
-use crate::{Cond, Program, SlotTy, TableKind, Tape};
+use crate::{Cond, Lit, Program, SlotTy, TableKind, Tape};
 
 /// Most probe values tried per fact when testing whether a question matters.
 pub const MAX_PROBES: usize = 40;
@@ -32,6 +32,14 @@ pub struct Reach {
     /// Per atom bit: the one fact slot it reads, when it reads exactly one and no group
     /// (`u32::MAX` otherwise).
     pub atom_slot: Vec<u32>,
+    /// The rules' conditions in normal form laid out one after the other, for the walks
+    /// over every open rule: per compiled rule its conjunctions in `dnf_conjs` (`None`
+    /// when not in normal form), each conjunction a range of `dnf_lits`.
+    pub rule_dnf: Vec<Option<(u32, u32)>>,
+    /// Conjunctions: ranges of `dnf_lits`.
+    pub dnf_conjs: Vec<(u32, u32)>,
+    /// Their word masks.
+    pub dnf_lits: Vec<Lit>,
 }
 
 /// One slot's ranges in [`Reach`]'s lists.
@@ -255,6 +263,26 @@ pub fn reach(p: &Program) -> Reach {
             .collect(),
         ..Reach::default()
     };
+    for r in &p.rules {
+        let dnf = match &r.cond {
+            Cond::Dnf { conjs, lits }
+                if conjs
+                    .iter()
+                    .all(|&(s, e)| s <= e && (e as usize) <= lits.len()) =>
+            {
+                let c0 = n32(out.dnf_conjs.len());
+                for &(s, e) in conjs {
+                    let l0 = n32(out.dnf_lits.len());
+                    out.dnf_lits
+                        .extend_from_slice(&lits[s as usize..e as usize]);
+                    out.dnf_conjs.push((l0, n32(out.dnf_lits.len())));
+                }
+                Some((c0, n32(out.dnf_conjs.len())))
+            }
+            _ => None,
+        };
+        out.rule_dnf.push(dnf);
+    }
     let mut seen = vec![u32::MAX; p.rules.len()];
     let mut stack = Vec::new();
     let mut closure = Vec::new();
