@@ -331,14 +331,16 @@ async fn evaluate(
         Ok(a) => a,
         Err(r) => return *r,
     };
-    let v = passerelle::evaluate(
+    // The verdict's JSON written directly: the same bytes as serializing
+    // `passerelle::evaluate` (see `passerelle::verdict_json`).
+    let body = passerelle::verdict_json::evaluate_json(
         &app.pack,
         &answers,
         o.as_of,
         o.lang,
         EvalOptions { explain: o.explain },
     );
-    json_response(StatusCode::OK, &v)
+    status_response(StatusCode::OK, "application/json", body)
 }
 
 async fn next(State(app): State<Arc<App>>, uri: Uri, headers: HeaderMap, body: Body) -> Response {

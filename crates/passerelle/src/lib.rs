@@ -12,6 +12,7 @@ pub mod scenario;
 pub mod sources;
 pub mod text;
 pub mod verdict;
+pub mod verdict_json;
 
 pub use load::{LoadedPacks, load_packs};
 pub use pack::{Pack, PackError};

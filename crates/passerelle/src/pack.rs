@@ -24,6 +24,8 @@ pub struct Pack {
     pub warnings: Diags,
     /// The split files.
     pub files: Vec<passerelle_syntax::ParsedFile>,
+    /// The verdict's static JSON, per language, built at first use.
+    pub(crate) json: crate::verdict_json::Cache,
 }
 
 /// Why packs could not be used.
@@ -84,6 +86,7 @@ impl Pack {
             dirs,
             warnings: all,
             files,
+            json: Default::default(),
         })
     }
 

@@ -528,15 +528,15 @@ pub fn evaluate_raw(pack: &Pack, answers: &Answers, as_of: jiff::civil::Date) ->
     }
 }
 
-struct Builder<'a> {
-    pack: &'a Pack,
-    m: &'a Model,
-    lang: Lang,
-    answers: &'a Answers,
-    raw: &'a Raw,
+pub(crate) struct Builder<'a> {
+    pub(crate) pack: &'a Pack,
+    pub(crate) m: &'a Model,
+    pub(crate) lang: Lang,
+    pub(crate) answers: &'a Answers,
+    pub(crate) raw: &'a Raw,
 }
 
-fn tri_opt(t: Tri) -> Option<bool> {
+pub(crate) fn tri_opt(t: Tri) -> Option<bool> {
     match t {
         Tri::True => Some(true),
         Tri::False => Some(false),
@@ -545,11 +545,11 @@ fn tri_opt(t: Tri) -> Option<bool> {
 }
 
 impl Builder<'_> {
-    fn citations(&self, cs: &[Citation]) -> Vec<CitationOut> {
+    pub(crate) fn citations(&self, cs: &[Citation]) -> Vec<CitationOut> {
         citations_of(self.m, cs, self.lang)
     }
 
-    fn contact(&self, c: ContactId) -> ContactOut {
+    pub(crate) fn contact(&self, c: ContactId) -> ContactOut {
         let x = &self.m.contacts[c.idx()];
         ContactOut {
             id: x.id.clone(),
@@ -562,8 +562,17 @@ impl Builder<'_> {
     }
 
     fn item_ref(&self, g: GroupId, index: usize) -> ItemRef {
+        ItemRef {
+            group: self.m.group(g).name.clone(),
+            index,
+            label: self.item_label(g, index),
+        }
+    }
+
+    /// The label of an item of a group: its label field's answer, or "Item N".
+    pub(crate) fn item_label(&self, g: GroupId, index: usize) -> String {
         let group = self.m.group(g);
-        let label = group
+        group
             .label_field
             .and_then(|lf| {
                 let pos = self.m.field_position(lf)?;
@@ -573,16 +582,11 @@ impl Builder<'_> {
             .unwrap_or_else(|| match self.lang {
                 Lang::En => format!("Item {}", index + 1),
                 Lang::Fr => format!("Élément {}", index + 1),
-            });
-        ItemRef {
-            group: group.name.clone(),
-            index,
-            label,
-        }
+            })
     }
 
     /// The effective value of a top-level fact (after its gate).
-    fn effective(&self, f: FactId) -> (Option<Value>, bool) {
+    pub(crate) fn effective(&self, f: FactId) -> (Option<Value>, bool) {
         let answered = self.answers.get(f).is_some();
         let p = &self.pack.program;
         let Some(Some(slot)) = p.fact_slot.get(f.idx()) else {
@@ -612,18 +616,7 @@ impl Builder<'_> {
             .into_iter()
             .map(|(f, var)| {
                 let fact = self.m.fact(f);
-                let (val, answered) = match (var, item) {
-                    (Some(_), Some((g, i))) => {
-                        let v = self
-                            .m
-                            .field_position(f)
-                            .and_then(|pos| self.answers.items(g)?.get(i)?.get(pos)?.clone());
-                        let a = v.is_some();
-                        (v, a)
-                    }
-                    (Some(_), None) => (None, false),
-                    (None, _) => self.effective(f),
-                };
+                let (val, answered) = self.answer_value(f, var.is_some(), item);
                 AnswerOut {
                     fact: fact.name.clone(),
                     question: fact.question.get(self.lang).to_string(),
@@ -634,33 +627,57 @@ impl Builder<'_> {
             .collect()
     }
 
+    /// The value of a fact behind a condition (an item's field when `var`), and whether it
+    /// was answered.
+    pub(crate) fn answer_value(
+        &self,
+        f: FactId,
+        var: bool,
+        item: Option<(GroupId, usize)>,
+    ) -> (Option<Value>, bool) {
+        match (var, item) {
+            (true, Some((g, i))) => {
+                let v = self
+                    .m
+                    .field_position(f)
+                    .and_then(|pos| self.answers.items(g)?.get(i)?.get(pos)?.clone());
+                let a = v.is_some();
+                (v, a)
+            }
+            (true, None) => (None, false),
+            (false, _) => self.effective(f),
+        }
+    }
+
     fn derived_of(&self, e: &Expr) -> Vec<(String, Option<String>)> {
-        let p = &self.pack.program;
-        let o = &self.raw.outcome;
         defs_in(e)
             .into_iter()
             .map(|d| {
                 let def = self.m.def(d);
-                let slot = p.as_of_slot as usize - self.m.defs.len() + d.idx();
-                let shown = if o.slot_known(slot as u32) {
-                    let v = o.vals[slot];
-                    Some(match def.ty {
-                        Type::Bool => crate::describe::value_label(
-                            self.m,
-                            FactId(0),
-                            &Value::Bool(v != 0),
-                            self.lang,
-                        ),
-                        Type::Money => crate::describe::format_money(v, self.lang),
-                        Type::Date => days_to_date(v).to_string(),
-                        _ => v.to_string(),
-                    })
-                } else {
-                    None
-                };
-                (def.label.get(self.lang).to_string(), shown)
+                (def.label.get(self.lang).to_string(), self.derived_value(d))
             })
             .collect()
+    }
+
+    /// A derived value for people (None: unknown).
+    pub(crate) fn derived_value(&self, d: passerelle_check::model::DefId) -> Option<String> {
+        let p = &self.pack.program;
+        let o = &self.raw.outcome;
+        let def = self.m.def(d);
+        let slot = p.as_of_slot as usize - self.m.defs.len() + d.idx();
+        if o.slot_known(slot as u32) {
+            let v = o.vals[slot];
+            Some(match def.ty {
+                Type::Bool => {
+                    crate::describe::value_label(self.m, FactId(0), &Value::Bool(v != 0), self.lang)
+                }
+                Type::Money => crate::describe::format_money(v, self.lang),
+                Type::Date => days_to_date(v).to_string(),
+                _ => v.to_string(),
+            })
+        } else {
+            None
+        }
     }
 
     fn tree(&self, nodes: &[Node], i: usize, item: Option<(GroupId, usize)>) -> ExplanationNode {
@@ -706,26 +723,10 @@ impl Builder<'_> {
             .displacers
             .iter()
             .map(|&d| {
-                let dr = &p.rules[d as usize];
-                let mr = self.m.rule(dr.id);
-                let holds = if dr.per_item.is_some() {
-                    item.and_then(|(_, i)| {
-                        o.items
-                            .iter()
-                            .find(|x| x.rule == d && x.item == u32::try_from(i).ok())
-                            .map(|x| match x.status {
-                                Status::Applies | Status::Displaced => Tri::True,
-                                Status::Undetermined => Tri::Unknown,
-                                _ => Tri::False,
-                            })
-                    })
-                    .unwrap_or(Tri::Unknown)
-                } else {
-                    o.holds[d as usize]
-                };
+                let mr = self.m.rule(p.rules[d as usize].id);
                 ExceptionOut {
                     id: mr.id.clone(),
-                    holds: tri_opt(holds),
+                    holds: tri_opt(self.exception_holds(d, item)),
                     text: mr.text.get(self.lang).to_string(),
                     citations: self.citations(&mr.citations),
                 }
@@ -737,7 +738,28 @@ impl Builder<'_> {
         }
     }
 
-    fn needs(&self, ci: usize) -> Vec<String> {
+    /// Whether a displacer (compiled index) holds, for a rule or one of its items.
+    pub(crate) fn exception_holds(&self, d: u32, item: Option<(GroupId, usize)>) -> Tri {
+        let p = &self.pack.program;
+        let o = &self.raw.outcome;
+        if p.rules[d as usize].per_item.is_some() {
+            item.and_then(|(_, i)| {
+                o.items
+                    .iter()
+                    .find(|x| x.rule == d && x.item == u32::try_from(i).ok())
+                    .map(|x| match x.status {
+                        Status::Applies | Status::Displaced => Tri::True,
+                        Status::Undetermined => Tri::Unknown,
+                        _ => Tri::False,
+                    })
+            })
+            .unwrap_or(Tri::Unknown)
+        } else {
+            o.holds[d as usize]
+        }
+    }
+
+    pub(crate) fn needs(&self, ci: usize) -> Vec<String> {
         let p = &self.pack.program;
         let o = &self.raw.outcome;
         let mut out = Vec::new();
@@ -784,7 +806,7 @@ impl Builder<'_> {
         }
     }
 
-    fn plans(&self) -> Vec<Plan> {
+    pub(crate) fn plans(&self) -> Vec<Plan> {
         let o = &self.raw.outcome;
         let mut out = Vec::new();
         for (pi, pr) in self.m.processes.iter().enumerate() {
@@ -919,28 +941,37 @@ impl Builder<'_> {
                 continue;
             }
             let current = d.periods.iter().find(|p| p.period.contains(as_of));
-            let value = current
-                .filter(|p| p.status.is_verified())
-                .map(|p| match &p.value {
-                    Value::Money(c) => crate::describe::format_money(*c, self.lang),
-                    Value::Int(i) => i.to_string(),
-                    other => format!("{other:?}"),
-                });
-            out.push(ThresholdOut {
-                id: d.name.clone(),
-                label: d.label.get(self.lang).to_string(),
-                value,
-                from: current.and_then(|p| p.period.from).map(|x| x.to_string()),
-                to: current.and_then(|p| p.period.to).map(|x| x.to_string()),
-                citations: current
-                    .map(|p| self.citations(&p.citations))
-                    .unwrap_or_default(),
-            });
+            out.push(self.threshold(d, current));
         }
         out
     }
 
-    fn question(&self, n: &Next) -> Question {
+    /// A dated threshold with the period in force (None: none in force).
+    pub(crate) fn threshold(
+        &self,
+        d: &passerelle_check::model::Def,
+        current: Option<&passerelle_check::model::ThresholdPeriod>,
+    ) -> ThresholdOut {
+        let value = current
+            .filter(|p| p.status.is_verified())
+            .map(|p| match &p.value {
+                Value::Money(c) => crate::describe::format_money(*c, self.lang),
+                Value::Int(i) => i.to_string(),
+                other => format!("{other:?}"),
+            });
+        ThresholdOut {
+            id: d.name.clone(),
+            label: d.label.get(self.lang).to_string(),
+            value,
+            from: current.and_then(|p| p.period.from).map(|x| x.to_string()),
+            to: current.and_then(|p| p.period.to).map(|x| x.to_string()),
+            citations: current
+                .map(|p| self.citations(&p.citations))
+                .unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn question(&self, n: &Next) -> Question {
         let options = |f: &Fact| -> Vec<OptionOut> {
             f.options
                 .iter()
