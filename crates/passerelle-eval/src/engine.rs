@@ -150,11 +150,14 @@ struct Plan {
     /// `valid`).
     table_slots: Vec<u64>,
     all_known_ok: bool,
-    /// Kill layout, when every table's slot is known and the conjunctions fit in at most
+    /// Kill layout, when every atom is a table's and the conjunctions fit in at most
     /// [`KILL_WORDS`] words: the conjunctions of the flat rules are numbered (a rule's
     /// within one word), and each table value gives, for `kill_words` words, the
     /// conjunctions it makes false. A conjunction holds when no table kills it, so a
-    /// case costs one lookup per table and one bit test per rule.
+    /// case costs one lookup per table and one bit test per rule. With partial answers,
+    /// a table whose slot is unknown kills the conjunctions its `is known` atoms make
+    /// false and leaves open (`touch`) those with an atom on its value: a conjunction is
+    /// true when alive and untouched, false when killed, otherwise unknown.
     kill_words: usize,
     /// The conjunctions killed by the `is known` / `is unknown` atoms (all slots known).
     kill0: Vec<u64>,

@@ -178,6 +178,8 @@ impl<'p> Asker<'p> {
     /// [`Asker::need_cond`] for a condition in normal form (`conjs`: ranges of `lits`).
     fn need_dnf(&mut self, conjs: &[(u32, u32)], lits: &[Lit], o: &Outcome, case: &Case) {
         let (t, f) = (&o.t[..], &o.f[..]);
+        let p = self.p;
+        let atom_slot = &p.reach.atom_slot[..];
         for &(s, e) in conjs {
             let ls = lits.get(s as usize..e as usize).unwrap_or(&[]);
             let mut dead = 0u64;
@@ -195,9 +197,8 @@ impl<'p> Asker<'p> {
                     let b = unknown.trailing_zeros();
                     unknown &= unknown - 1;
                     let bit = (w as u32) * 64 + b;
-                    let p = self.p;
                     // Most atoms read one fact.
-                    match p.reach.atom_slot.get(bit as usize) {
+                    match atom_slot.get(bit as usize) {
                         Some(&s) if s != u32::MAX => self.need_slot(s, o, case, 0),
                         _ => {
                             if let Some(info) = p.atoms.get(bit as usize) {
