@@ -972,15 +972,6 @@ impl Builder<'_> {
     }
 
     pub(crate) fn question(&self, n: &Next) -> Question {
-        let options = |f: &Fact| -> Vec<OptionOut> {
-            f.options
-                .iter()
-                .map(|o| OptionOut {
-                    value: o.name.clone(),
-                    label: o.label.get(self.lang).to_string(),
-                })
-                .collect()
-        };
         let mut settles: Vec<String> = n
             .settles_rules
             .iter()
@@ -1007,7 +998,26 @@ impl Builder<'_> {
                 settles_text.push(s.title.get(self.lang).to_string());
             }
         }
-        match n.target {
+        self.question_for(n.target, settles, settles_text)
+    }
+
+    /// The next question about a target, with what it settles.
+    pub(crate) fn question_for(
+        &self,
+        target: Target,
+        settles: Vec<String>,
+        settles_text: Vec<String>,
+    ) -> Question {
+        let options = |f: &Fact| -> Vec<OptionOut> {
+            f.options
+                .iter()
+                .map(|o| OptionOut {
+                    value: o.name.clone(),
+                    label: o.label.get(self.lang).to_string(),
+                })
+                .collect()
+        };
+        match target {
             Target::Fact(f) => {
                 let fact = self.m.fact(f);
                 Question {

@@ -22,6 +22,7 @@ use passerelle_check::semantics::Tri;
 use passerelle_diag::Lang;
 use passerelle_eval::Status;
 use passerelle_eval::explain::{self, Kind, Node};
+use passerelle_eval::next::{Next, Target};
 use serde::Serialize;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -109,6 +110,13 @@ pub struct Fragments {
     /// Dated thresholds: each definition with periods, and its object for each period in
     /// force, then for none.
     thresholds: Vec<(passerelle_check::model::DefId, Vec<String>)>,
+    /// The next question about each fact, then each group, up to `"settles":` (None: the
+    /// question is written by serde).
+    questions: Vec<Option<String>>,
+    /// Myth ids, `"id"`.
+    myth_ids: Vec<String>,
+    /// Myth claims, `"claim"`.
+    myth_claims: Vec<String>,
 }
 
 fn json<T: Serialize + ?Sized>(v: &T) -> String {
@@ -342,7 +350,21 @@ impl Fragments {
                 (passerelle_check::model::DefId(i as u32), v)
             })
             .collect();
+        let question = |t: Target| {
+            json(&b.question_for(t, Vec::new(), Vec::new()))
+                .strip_suffix("\"settles\":[],\"settles_text\":[]}")
+                .map(|x| format!("{x}\"settles\":"))
+        };
+        let questions = (0..m.facts.len())
+            .map(|f| question(Target::Fact(FactId(f as u32))))
+            .chain((0..m.groups.len()).map(|g| question(Target::Group(GroupId(g as u32)))))
+            .collect();
+        let myth_ids = m.myths.iter().map(|x| json(&x.id)).collect();
+        let myth_claims = m.myths.iter().map(|x| json(x.claim.get(lang))).collect();
         Fragments {
+            questions,
+            myth_ids,
+            myth_claims,
             thresholds,
             head,
             lang: lang_frag,
@@ -627,7 +649,7 @@ pub fn write(
 
     w.raw("],\"next_question\":");
     match raw.next.as_ref() {
-        Some(n) => w.serde(&b.question(n)),
+        Some(n) => question(&mut w, fr, &b, n),
         None => w.raw("null"),
     }
 
@@ -668,6 +690,55 @@ pub fn write(
             .unwrap_or(periods.len());
         w.sep(&mut first);
         w.raw(objects.get(current).map_or("null", String::as_str));
+    }
+    w.raw("]}");
+}
+
+/// The next question: its static head, then what it settles.
+fn question(w: &mut W<'_>, fr: &Fragments, b: &Builder<'_>, n: &Next) {
+    let m = b.m;
+    let head = match n.target {
+        Target::Fact(f) => fr.questions.get(f.idx()),
+        Target::Group(g) => fr.questions.get(m.facts.len() + g.idx()),
+    };
+    let Some(Some(head)) = head else {
+        w.serde(&b.question(n));
+        return;
+    };
+    let steps = || {
+        n.settles_steps.iter().filter_map(|&(pi, si)| {
+            let pr = m.processes.get(pi)?;
+            Some((pr, pr.steps.get(si)?))
+        })
+    };
+    w.raw(head);
+    w.byte(b'[');
+    let mut first = true;
+    for r in &n.settles_rules {
+        w.sep(&mut first);
+        w.raw(&fr.rules[r.idx()].id_json);
+    }
+    for x in &n.settles_myths {
+        w.sep(&mut first);
+        w.raw(&fr.myth_ids[x.idx()]);
+    }
+    for (pr, s) in steps() {
+        w.sep(&mut first);
+        w.str(&format!("{}.{}", pr.id, s.id));
+    }
+    w.raw("],\"settles_text\":[");
+    let mut first = true;
+    for r in &n.settles_rules {
+        w.sep(&mut first);
+        w.raw(&fr.rules[r.idx()].text_json);
+    }
+    for x in &n.settles_myths {
+        w.sep(&mut first);
+        w.raw(&fr.myth_claims[x.idx()]);
+    }
+    for (_, s) in steps() {
+        w.sep(&mut first);
+        w.str(s.title.get(b.lang));
     }
     w.raw("]}");
 }
