@@ -350,6 +350,9 @@ impl Lowerer<'_> {
         for i in 0..self.m.rules.len() {
             let r = &self.m.rules[i];
             let Some(when) = &r.when else { continue };
+            if r.per_item.is_none() && crate::search::plainly_satisfiable(&self.m, when) {
+                continue;
+            }
             let goal = [Goal {
                 cond: when,
                 per_item: r.per_item.as_ref().map(|(_, g)| *g),

@@ -560,6 +560,103 @@ fn far_dates() -> [Date; 3] {
     ]
 }
 
+/// Whether a condition is plainly true for some of the values the search tries: a
+/// conjunction of comparisons, each of a different ungated fact with a constant, each true
+/// for one of that fact's candidate values (of a disjunction, one side is enough: the
+/// other does not matter when it is true). The search would then find an example (or run
+/// out of budget), never answer "impossible", so a caller that only looks for "impossible"
+/// need not run it.
+pub fn plainly_satisfiable(m: &Model, e: &Expr) -> bool {
+    let mut seen: Vec<FactId> = Vec::new();
+    plain_conjunction(m, e, &mut seen)
+}
+
+fn plain_conjunction(m: &Model, e: &Expr, seen: &mut Vec<FactId>) -> bool {
+    match &e.kind {
+        ExprKind::And(a, b) => plain_conjunction(m, a, seen) && plain_conjunction(m, b, seen),
+        ExprKind::Or(a, b) => {
+            let n = seen.len();
+            if plain_conjunction(m, a, seen) {
+                return true;
+            }
+            seen.truncate(n);
+            plain_conjunction(m, b, seen)
+        }
+        _ => match plain_leaf(m, e) {
+            Some((f, true)) if !seen.contains(&f) => {
+                seen.push(f);
+                true
+            }
+            _ => false,
+        },
+    }
+}
+
+/// A comparison of one ungated fact with a constant, and whether one of the fact's
+/// candidate values makes it true.
+fn plain_leaf(m: &Model, e: &Expr) -> Option<(FactId, bool)> {
+    let fact_of = |x: &Expr| match x.kind {
+        ExprKind::Fact(f) => {
+            let fd = m.facts.get(f.idx())?;
+            (fd.gate.is_none() && fd.group.is_none()).then_some(f)
+        }
+        _ => None,
+    };
+    let holds = |op: Cmp, o: std::cmp::Ordering| match op {
+        Cmp::Eq => o.is_eq(),
+        Cmp::Ne => o.is_ne(),
+        Cmp::Lt => o.is_lt(),
+        Cmp::Le => o.is_le(),
+        Cmp::Gt => o.is_gt(),
+        Cmp::Ge => o.is_ge(),
+    };
+    let all = |n: usize| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    match &e.kind {
+        ExprKind::Fact(_) => {
+            let f = fact_of(e)?;
+            (m.fact(f).ty == FactType::Bool).then_some((f, true))
+        }
+        ExprKind::Not(a) => {
+            let f = fact_of(a)?;
+            (m.fact(f).ty == FactType::Bool).then_some((f, true))
+        }
+        ExprKind::InOptions(a, mask) => {
+            let f = fact_of(a)?;
+            let fd = m.fact(f);
+            (fd.ty == FactType::Enum).then_some((f, mask & all(fd.options.len()) != 0))
+        }
+        ExprKind::SetHas(a, mask) => {
+            let f = fact_of(a)?;
+            let fd = m.fact(f);
+            (fd.ty == FactType::Set).then_some((f, mask & all(fd.options.len().min(64)) != 0))
+        }
+        ExprKind::Cmp(op, a, b) => {
+            let f = fact_of(a)?;
+            let ExprKind::Lit(v) = &b.kind else {
+                return None;
+            };
+            let fd = m.fact(f);
+            let ok = match (fd.ty, v) {
+                (FactType::Bool, Value::Bool(_)) => matches!(op, Cmp::Eq | Cmp::Ne),
+                (FactType::Enum, Value::Opt(o)) => {
+                    *op == Cmp::Eq && (*o as usize) < fd.options.len()
+                }
+                (FactType::Int, Value::Int(c)) | (FactType::Money, Value::Money(c)) => {
+                    [c.saturating_sub(1), *c, c.saturating_add(1)]
+                        .iter()
+                        .any(|x| holds(*op, x.cmp(c)))
+                }
+                (FactType::Date, Value::Date(d)) => {
+                    neighbours(*d).iter().any(|x| holds(*op, x.cmp(d)))
+                }
+                _ => return None,
+            };
+            Some((f, ok))
+        }
+        _ => None,
+    }
+}
+
 fn neighbours(d: Date) -> [Date; 3] {
     [d.yesterday().unwrap_or(d), d, d.tomorrow().unwrap_or(d)]
 }
