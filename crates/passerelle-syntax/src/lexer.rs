@@ -147,7 +147,15 @@ impl Lexer<'_, '_> {
                     self.pos += 1;
                     self.push(TokKind::Newline, start, start + 1);
                 }
-                ' ' | '\t' | '\r' => self.pos += 1,
+                ' ' | '\t' | '\r' => {
+                    // The whole run of blanks (indentation) at once.
+                    let b = self.bytes();
+                    let mut p = self.pos + 1;
+                    while matches!(b.get(p), Some(b' ' | b'\t' | b'\r')) {
+                        p += 1;
+                    }
+                    self.pos = p;
+                }
                 '#' => {
                     let end = self.text[start..]
                         .find('\n')
@@ -220,6 +228,16 @@ impl Lexer<'_, '_> {
     fn ident(&mut self) {
         let start = self.pos;
         loop {
+            // ASCII name characters without decoding (`is_ident_char` on ASCII).
+            let b = self.bytes();
+            let mut p = self.pos;
+            while b
+                .get(p)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            {
+                p += 1;
+            }
+            self.pos = p;
             match self.peek() {
                 Some(c) if is_ident_char(c) => self.pos += c.len_utf8(),
                 // A hyphen joins two parts of an id (`tell-purpose`) when a name character
