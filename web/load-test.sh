@@ -37,14 +37,19 @@ echo '{}' >"$tmp/empty.json"
 (cd "$here/load" && ANSWERS="$tmp/empty.json" wrk -t1 -c16 -d"${secs}s" --latency -s evaluate.lua "$base/api/v1/evaluate")
 
 # An interview a few questions in: its current question page.
-loc=$(curl -s -o /dev/null -w '%{redirect_url}' -X POST -d journey=plan-user-research "$base/en/interview")
-q=$(curl -s -o /dev/null -w '%{redirect_url}' "$loc")
+# Forms carry a CSRF token (double-submit cookie before sign-in): keep the cookie, send the field.
+jar="$tmp/cookies"
+csrf=$(curl -s -c "$jar" "$base/en" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+[ -n "$csrf" ] || { echo "no CSRF token on the start page" >&2; exit 3; }
+loc=$(curl -s -b "$jar" -o /dev/null -w '%{redirect_url}' -X POST -d "csrf=$csrf" -d journey=plan-user-research "$base/en/interview")
+q=$(curl -s -b "$jar" -o /dev/null -w '%{redirect_url}' "$loc")
 for _ in 1 2 3 4; do
   field=$(basename "$q")
-  value=$(curl -s "$q" | { grep -o "type=\"radio\" id=\"$field\" name=\"$field\" value=\"[^\"]*\"" || true; } | head -1 | sed 's/.*value="//; s/"$//')
+  value=$(curl -s -b "$jar" "$q" | { grep -oE "type=\"(radio|checkbox)\" id=\"$field[^\"]*\" name=\"$field\" value=\"[^\"]*\"" || true; } | head -1 | sed 's/.*value="//; s/"$//')
   [ -n "$value" ] || break
-  q=$(curl -s -o /dev/null -w '%{redirect_url}' -X POST -d "$field=$value" "$q")
+  q=$(curl -s -b "$jar" -o /dev/null -w '%{redirect_url}' -X POST -d "csrf=$csrf" -d "$field=$value" "$q")
 done
+case "$q" in */interview/*) ;; *) echo "could not walk the interview (last address: $q)" >&2; exit 3 ;; esac
 echo; echo "== GET $q (interview page)"
 wrk -t1 -c16 -d"${secs}s" --latency "$q"
 echo; echo "resident memory after the runs: $(rss)"
