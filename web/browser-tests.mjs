@@ -592,6 +592,89 @@ async function documentsKeyboard(resultsUrl) {
   }
 }
 
+// The case log: sign in (policy specialist), save a result as a situation through the
+// screening of personal information, find it in the list and by search, read it in both
+// languages; an administrator's pages; anonymous reading. axe on every page (JS on); the
+// same save with JavaScript off.
+const password = process.env.PASSERELLE_PASSWORD || '';
+async function signIn(page, lang, user) {
+  await page.goto(`${base}/${lang}/${lang === 'fr' ? 'connexion' : 'sign-in'}`);
+  await page.fill('[name="username"]', user);
+  await page.fill('[name="password"]', password);
+  await navigating(page, () => page.click('main form button[type=submit]'));
+}
+async function caseLog({ js, resultsUrl, label }) {
+  current = label;
+  if (!resultsUrl || !password) { fail(label, 'no results page or no PASSERELLE_PASSWORD'); return; }
+  const rid = resultsUrl.split('/').pop();
+  const ctx = await newContext(js);
+  const page = await newPage(ctx);
+  try {
+    const r0 = await page.goto(`${base}/en/sign-in`);
+    check(r0.status() === 200, `${label}: the sign-in page answers 200`);
+    if (js) await axe(page, `${label} sign-in page`, js);
+    await page.fill('[name="username"]', 'sami');
+    await page.fill('[name="password"]', 'not the password');
+    await navigating(page, () => page.click('main form button[type=submit]'));
+    check(await page.locator('.pw-error-summary').count() === 1, `${label}: a wrong password shows the error summary`);
+    if (js) await axe(page, `${label} sign-in with an error`, js);
+    await signIn(page, 'en', 'sami');
+    check(!/sign-in/.test(new URL(page.url()).pathname), `${label}: signed in (now at ${new URL(page.url()).pathname})`);
+    await page.goto(`${base}/en/cases/new?result=${rid}`);
+    check(await page.locator('main form textarea[name="narrative"]').count() === 1, `${label}: the save form opens from a result`);
+    if (js) await axe(page, `${label} save a situation`, js);
+    const title = `Booking page test ${js ? 'with' : 'without'} JavaScript`;
+    await page.fill('[name="title"]', title);
+    await page.fill('[name="narrative"]', 'A remote usability test of the booking page. Questions went to jo@example.ca before the sessions.');
+    await navigating(page, () => page.click('main form button[type=submit]'));
+    const findings = page.locator('fieldset.pw-finding');
+    check(await findings.count() >= 1, `${label}: the e-mail address is found before saving (${await findings.count()} finding)`);
+    check(await page.locator('.pw-error-summary a[href^="#pi-"]').count() >= 1, `${label}: the error summary links to the finding`);
+    if (js) await axe(page, `${label} save with a finding`, js);
+    await page.check('fieldset.pw-finding input[value="remove"]');
+    await navigating(page, () => page.click('main form button[type=submit]'));
+    const casePath = new URL(page.url()).pathname;
+    check(/^\/en\/cases\/[0-9a-f]+$/.test(casePath), `${label}: saved, the situation's page opens (${casePath})`);
+    const body = await page.locator('main').innerText();
+    check(body.includes(title) && !body.includes('jo@example.ca'), `${label}: the page shows the title and not the removed address`);
+    if (js) await axe(page, `${label} a situation`, js);
+    await page.goto(`${base}/en/cases?q=${encodeURIComponent('booking usability')}`);
+    check((await page.locator('main').innerText()).includes(title), `${label}: search finds it`);
+    if (js) await axe(page, `${label} case list with a search`, js);
+    const fr = casePath.replace('/en/cases/', '/fr/cas/');
+    const rf = await page.goto(`${base}${fr}`);
+    check(rf.status() === 200 && await page.locator('html').getAttribute('lang') === 'fr', `${label}: the situation in French (${fr})`);
+    if (js) await axe(page, `${label} a situation (fr)`, js);
+    await page.goto(`${base}${casePath}/edit`);
+    check(await page.locator('main form [name="title"]').inputValue() === title, `${label}: the edit form has the saved title`);
+    if (js) await axe(page, `${label} edit a situation`, js);
+    // Anonymous: a draft is not there.
+    const anon = await newContext(js);
+    const ap = await newPage(anon);
+    const ra = await ap.goto(`${base}${casePath}`);
+    check(ra.status() === 404, `${label}: an anonymous visitor cannot read the draft`, `got ${ra.status()}`);
+    await ap.goto(`${base}/fr/cas`);
+    if (js) await axe(ap, `${label} case list (fr, anonymous)`, js);
+    await anon.close();
+    if (js) {
+      const admin = await newContext(js);
+      const adp = await newPage(admin);
+      await signIn(adp, 'fr', 'ada');
+      for (const path of ['/fr/admin/utilisateurs', '/fr/admin/journal', '/en/admin/users', '/en/admin/audit']) {
+        const r = await adp.goto(`${base}${path}`);
+        check(r.status() === 200, `${label}: ${path} answers 200 to an administrator`);
+        await axe(adp, `${label} ${path}`, js);
+      }
+      check(/sami/i.test(await adp.locator('main').innerText()), `${label}: the audit trail names who saved the situation`);
+      await admin.close();
+    }
+  } catch (e) {
+    fail(label, e.stack || String(e));
+  } finally {
+    await ctx.close();
+  }
+}
+
 const t0 = Date.now();
 const en = await journey({ js: true, lang: 'en', url: base, answers: research, journeyId: 'plan-user-research', label: 'research journey (en, JS on)', screenshots: true, axeEach: true, switchAt: 3 });
 const fr = await journey({ js: true, lang: 'fr', url: base, answers: research, journeyId: 'plan-user-research', label: 'research journey (fr, JS on)', screenshots: true, axeEach: true, switchAt: 3 });
@@ -609,6 +692,8 @@ await documentsKeyboard(en.resultsUrl);
 await documentsRun({ js: true, lang: 'en', resultsUrl: en.resultsUrl, label: 'documents (en, JS on)', screenshots: true });
 await documentsRun({ js: false, lang: 'fr', resultsUrl: fr.resultsUrl, label: 'documents (fr, JS off)' });
 await documentsRun({ js: true, lang: 'fr', resultsUrl: fr.resultsUrl, label: 'documents (fr, JS on)', screenshots: true });
+await caseLog({ js: true, resultsUrl: en.resultsUrl, label: 'case log (JS on)' });
+await caseLog({ js: false, resultsUrl: en.resultsUrl, label: 'case log (JS off)' });
 await browser.close();
 
 check(blocked.length === 0 || blocked.every((b) => !/passerelle|127\.0\.0\.1/.test(b)), 'no request left the loopback (aborted: ' + blocked.length + ')');
