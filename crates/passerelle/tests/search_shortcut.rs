@@ -57,9 +57,17 @@ fn plainly_satisfiable_conditions_are_never_impossible() {
         plain += check_pack(&pack);
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../packs");
-    for d in ["example", "example-department", "example-partner", "gc-digital"] {
+    for d in [
+        "example",
+        "example-department",
+        "example-partner",
+        "gc-digital",
+    ] {
         let pack = Pack::load(&[root.join(d)]).expect("pack checks");
         plain += check_pack(&pack);
     }
-    assert!(plain > 1000, "only {plain} plainly satisfiable conditions were tried");
+    assert!(
+        plain > 1000,
+        "only {plain} plainly satisfiable conditions were tried"
+    );
 }
