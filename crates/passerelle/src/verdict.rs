@@ -516,10 +516,27 @@ impl<'a> BatchEvaluator<'a> {
 /// Evaluates answers without building the verdict.
 pub fn evaluate_raw(pack: &Pack, answers: &Answers, as_of: jiff::civil::Date) -> Raw {
     let p = &pack.program;
-    let case = Case::from_answers(p, &pack.model, answers);
-    let mut ev = Evaluator::new(p);
+    evaluate_raw_with(
+        pack,
+        &mut Evaluator::new(p),
+        &mut Asker::new(p),
+        answers,
+        as_of,
+    )
+}
+
+/// [`evaluate_raw`] with an evaluator and an asker made once for `pack.program` and reused
+/// across calls (setting them up costs more than one evaluation: an interview replaying its
+/// path evaluates once per step).
+pub fn evaluate_raw_with(
+    pack: &Pack,
+    ev: &mut Evaluator<'_>,
+    asker: &mut Asker<'_>,
+    answers: &Answers,
+    as_of: jiff::civil::Date,
+) -> Raw {
+    let case = Case::from_answers(&pack.program, &pack.model, answers);
     let outcome = ev.run(&case, date_to_days(as_of)).clone();
-    let mut asker = Asker::new(p);
     let next = asker.next(&case, &outcome);
     Raw {
         case,
