@@ -917,9 +917,9 @@ impl Lowerer<'_> {
             let key = f.key.name.as_str();
             match allowed.iter().find(|(k, _)| *k == key) {
                 Some((_, many)) => {
-                    let entry = map.fields.entry(key.to_string()).or_default();
-                    if !*many && !entry.is_empty() {
-                        let prev = entry[0].key.span;
+                    let first = map.one(key);
+                    if let (false, Some(first)) = (*many, first) {
+                        let prev = first.key.span;
                         self.err(
                             Code::DuplicateField,
                             f.key.span,
@@ -935,7 +935,7 @@ impl Lowerer<'_> {
                             text: Bi::new("first here", "d'abord ici"),
                         });
                     } else {
-                        map.fields.entry(key.to_string()).or_default().push(f);
+                        map.fields.push((key, f));
                     }
                 }
                 None => {

@@ -5,22 +5,30 @@ use crate::model::*;
 use passerelle_diag::{Bi, Code, Span, did_you_mean};
 use passerelle_syntax::ast::{self as a, BinOp, ExprKind as AK};
 use passerelle_syntax::{Body, Field};
-use std::collections::HashMap;
 
 /// The fields of a declaration, by key.
 #[derive(Default)]
 pub(crate) struct FieldMap<'f> {
-    pub fields: HashMap<String, Vec<&'f Field>>,
+    /// The accepted fields in source order, by key. A declaration has a handful of
+    /// fields, so a flat list beats a hash map (and borrows its keys).
+    pub fields: Vec<(&'f str, &'f Field)>,
     pub decl_span: Span,
 }
 
 impl<'f> FieldMap<'f> {
     pub fn one(&self, k: &str) -> Option<&'f Field> {
-        self.fields.get(k).and_then(|v| v.first().copied())
+        self.fields
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, f)| *f)
     }
 
     pub fn many(&self, k: &str) -> Vec<&'f Field> {
-        self.fields.get(k).cloned().unwrap_or_default()
+        self.fields
+            .iter()
+            .filter(|(key, _)| *key == k)
+            .map(|(_, f)| *f)
+            .collect()
     }
 }
 
@@ -720,10 +728,8 @@ impl Lowerer<'_> {
                 _ => self.bad_for(fr.span),
             }
         }
-        let when = fm
-            .one("when")
-            .and_then(|w| self.one_arg(w).cloned())
-            .map(|e| self.cond(&e, &mut sc));
+        let when_arg = fm.one("when").and_then(|w| self.one_arg(w));
+        let when = when_arg.map(|e| self.cond(e, &mut sc));
         let text = if is_exception {
             self.required_bi(f, &fm, "because")
         } else {
@@ -909,10 +915,8 @@ impl Lowerer<'_> {
             }
         };
         let mut sc = Scope::default();
-        let relevant = fm
-            .one("relevant_when")
-            .and_then(|w| self.one_arg(w).cloned())
-            .map(|e| self.cond(&e, &mut sc));
+        let relevant_arg = fm.one("relevant_when").and_then(|w| self.one_arg(w));
+        let relevant = relevant_arg.map(|e| self.cond(e, &mut sc));
         let status = self.status(f, &fm);
         let citations = self.citations(&fm, ctx);
         if citations.is_empty() && fm.many("cites").is_empty() {
@@ -1399,7 +1403,7 @@ impl Lowerer<'_> {
             self.missing(sf, "weeks");
             return 0;
         };
-        let Some(e) = self.one_arg(w).cloned() else {
+        let Some(e) = self.one_arg(w) else {
             return 0;
         };
         match e.kind {
@@ -1489,10 +1493,8 @@ impl Lowerer<'_> {
         let title = self.required_bi(f, &fm, "title");
         let description = fm.one("description").map(|d| self.bi(d));
         let mut sc = Scope::default();
-        let when = fm
-            .one("when")
-            .and_then(|w| self.one_arg(w).cloned())
-            .map(|e| self.cond(&e, &mut sc));
+        let when_arg = fm.one("when").and_then(|w| self.one_arg(w));
+        let when = when_arg.map(|e| self.cond(e, &mut sc));
         let phase = match fm.one("phase") {
             Some(p) => {
                 let words: Vec<&str> = Phase::ALL.iter().map(|(w, _)| *w).collect();
@@ -1554,10 +1556,8 @@ impl Lowerer<'_> {
             );
             let stitle = self.required_bi(sf, &sm, "title");
             let produces = self.required_bi(sf, &sm, "produces");
-            let swhen = sm
-                .one("when")
-                .and_then(|w| self.one_arg(w).cloned())
-                .map(|e| self.cond(&e, &mut sc));
+            let swhen_arg = sm.one("when").and_then(|w| self.one_arg(w));
+            let swhen = swhen_arg.map(|e| self.cond(e, &mut sc));
             let actor = self.step_actor(sf, &sm);
             let weeks = self.step_weeks(sf, &sm);
             let after = self.step_after(&sm, &ids, si);

@@ -56,14 +56,15 @@ pub struct Field {
     pub key: Ident,
     /// The comma-separated values after the key.
     pub args: Vec<Expr>,
-    /// The `: type` annotation.
-    pub ty: Option<Ident>,
+    /// The `: type` annotation (boxed: most fields have none, and every field of a pack is
+    /// in memory at once while it is checked).
+    pub ty: Option<Box<Ident>>,
     /// The nested body.
     pub body: Option<Body>,
     /// The whole field.
     pub span: Span,
     /// A `# comment` at the end of the line.
-    pub trailing_comment: Option<String>,
+    pub trailing_comment: Option<Box<str>>,
     /// Whether a blank line precedes it.
     pub blank_before: bool,
     /// Whether a comment sits inside the field's expressions; the formatter then keeps
@@ -271,11 +272,11 @@ pub enum ExprKind {
     /// `if c then a else b`.
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `any(x in g: p)` and friends.
-    Quant(QuantKind, Ident, Box<Expr>, Box<Expr>),
+    Quant(QuantKind, Box<Ident>, Box<Expr>, Box<Expr>),
     /// `count(g)`.
     CountOf(Box<Expr>),
     /// `e.field`.
-    Member(Box<Expr>, Ident),
+    Member(Box<Expr>, Box<Ident>),
     /// `e[i]`.
     Index(Box<Expr>, Box<Expr>),
     /// `[a, b]`.

@@ -399,7 +399,17 @@ impl Lexer<'_, '_> {
     fn string(&mut self) {
         let start = self.pos;
         self.pos += 1;
-        let mut value = String::new();
+        // Most strings are one line without escapes: copy them in one go.
+        let rest = self.text.get(self.pos..).unwrap_or("");
+        if let Some(i) = rest.find(['"', '\\', '\n', '\r'])
+            && rest.as_bytes().get(i) == Some(&b'"')
+        {
+            let value = rest[..i].to_string();
+            self.pos += i + 1;
+            self.push(TokKind::Str(value), start, self.pos);
+            return;
+        }
+        let mut value = String::with_capacity(rest.len().min(64));
         let mut pending_space = false;
         loop {
             let Some(c) = self.peek() else {

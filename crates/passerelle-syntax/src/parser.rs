@@ -25,6 +25,8 @@ pub fn parse_body(file: FileId, text: &str, base: usize, diags: &mut Vec<Diag>) 
         poisoned: false,
         unclosed: false,
         comment_in_expr: false,
+        item_scratch: Vec::new(),
+        expr_scratch: Vec::new(),
         diags,
     };
     let start = p.base;
@@ -49,6 +51,12 @@ struct Parser<'a, 'd> {
     /// Set when a body ended at a field less indented than its opening line.
     unclosed: bool,
     comment_in_expr: bool,
+    /// Items of the bodies being parsed, innermost last: a body's items are moved out into
+    /// a vector of exactly their number when it closes (growing each body's own vector
+    /// cost a third of a large pack's memory in unused capacity).
+    item_scratch: Vec<Item>,
+    /// The same for a field's arguments.
+    expr_scratch: Vec<Expr>,
     diags: &'d mut Vec<Diag>,
 }
 
@@ -88,6 +96,20 @@ impl Parser<'_, '_> {
         let s = (t.span.start as usize).saturating_sub(self.base);
         let e = (t.span.end as usize).saturating_sub(self.base);
         self.text.get(s..e).unwrap_or("")
+    }
+
+    /// The current token's kind, a string's text moved out rather than copied: the
+    /// parser only moves forward, so a string token is never read twice.
+    fn take_kind(&mut self) -> TokKind {
+        let last = self.toks.len().saturating_sub(1);
+        match self.toks.get_mut(self.pos.min(last)) {
+            Some(Token {
+                kind: TokKind::Str(s),
+                ..
+            }) => TokKind::Str(std::mem::take(s)),
+            Some(t) => t.kind.clone(),
+            None => TokKind::Eof,
+        }
     }
 
     fn cur_text(&self) -> &str {
@@ -213,7 +235,7 @@ impl Parser<'_, '_> {
     fn items_until(&mut self, braced: bool, open_indent: Option<usize>) -> Vec<Item> {
         // Only after an error in this body: valid code never ends a body early.
         let start_errs = self.diags.len();
-        let mut items = Vec::new();
+        let base = self.item_scratch.len();
         let mut newlines = 2usize; // the start counts as the start of a line, not a blank
         let mut first = true;
         loop {
@@ -236,18 +258,18 @@ impl Parser<'_, '_> {
                             ),
                         );
                     }
-                    return items;
+                    return self.take_items(base);
                 }
                 TokKind::RBrace => {
                     if braced {
-                        return items;
+                        return self.take_items(base);
                     }
                     self.unexpected(Bi::new("a field", "un champ"));
                     self.bump();
                 }
                 TokKind::Comment(text) => {
                     let span = self.span();
-                    items.push(Item::Comment {
+                    self.item_scratch.push(Item::Comment {
                         text,
                         span,
                         blank_before: !first && newlines >= 2,
@@ -264,12 +286,12 @@ impl Parser<'_, '_> {
                         }) =>
                 {
                     self.unclosed = true;
-                    return items;
+                    return self.take_items(base);
                 }
                 TokKind::Ident => {
                     let blank = !first && newlines >= 2;
                     let f = self.field(blank);
-                    items.push(Item::Field(f));
+                    self.item_scratch.push(Item::Field(f));
                     newlines = 0;
                     first = false;
                 }
@@ -282,12 +304,21 @@ impl Parser<'_, '_> {
             if self.poisoned {
                 // Drain to the end quietly.
                 self.pos = self.toks.len() - 1;
-                if !braced {
-                    return items;
-                }
-                return items;
+                return self.take_items(base);
             }
         }
+    }
+
+    /// The items pushed since `base`, in a vector of exactly their length.
+    fn take_items(&mut self, base: usize) -> Vec<Item> {
+        let base = base.min(self.item_scratch.len());
+        self.item_scratch.drain(base..).collect()
+    }
+
+    /// The expressions pushed since `base`, in a vector of exactly their length.
+    fn take_exprs(&mut self, base: usize) -> Vec<Expr> {
+        let base = base.min(self.expr_scratch.len());
+        self.expr_scratch.drain(base..).collect()
     }
 
     fn ident(&mut self) -> Ident {
@@ -311,22 +342,25 @@ impl Parser<'_, '_> {
         if matches!(self.kind(), TokKind::Assign) {
             self.bump();
         }
-        let mut args = Vec::new();
+        let base = self.expr_scratch.len();
         if !self.at_field_end() && !matches!(self.kind(), TokKind::LBrace | TokKind::Colon) {
-            args.push(self.expr());
+            let e = self.expr();
+            self.expr_scratch.push(e);
             while matches!(self.kind(), TokKind::Comma) {
                 self.bump();
                 while matches!(self.kind(), TokKind::Newline) {
                     self.bump();
                 }
-                args.push(self.expr());
+                let e = self.expr();
+                self.expr_scratch.push(e);
             }
         }
+        let args = self.take_exprs(base);
         let mut ty = None;
         if matches!(self.kind(), TokKind::Colon) {
             self.bump();
             if matches!(self.kind(), TokKind::Ident) {
-                ty = Some(self.ident());
+                ty = Some(Box::new(self.ident()));
             } else {
                 self.unexpected(Bi::new(
                     "a type or kind after `:`",
@@ -344,7 +378,7 @@ impl Parser<'_, '_> {
         }
         let mut trailing_comment = None;
         if let TokKind::Comment(c) = self.kind().clone() {
-            trailing_comment = Some(c);
+            trailing_comment = Some(c.into_boxed_str());
             self.bump();
         }
         if !self.at_field_end() && !matches!(self.kind(), TokKind::Ident) && !self.poisoned {
@@ -579,7 +613,7 @@ impl Parser<'_, '_> {
                         let id = self.ident();
                         let span = e.span.to(id.span);
                         e = Expr {
-                            kind: ExprKind::Member(Box::new(e), id),
+                            kind: ExprKind::Member(Box::new(e), Box::new(id)),
                             span,
                         };
                     } else {
@@ -638,10 +672,9 @@ impl Parser<'_, '_> {
     }
 
     fn primary(&mut self) -> Expr {
-        let t = self.tok().clone();
-        let span = t.span;
+        let span = self.span();
         let lit = |kind| Expr { kind, span };
-        match t.kind {
+        match self.take_kind() {
             TokKind::Int(v) => {
                 self.bump();
                 if let (TokKind::Ident, Some(u)) = (self.kind(), Unit::parse(self.cur_text())) {
@@ -671,7 +704,7 @@ impl Parser<'_, '_> {
                 lit(ExprKind::Error)
             }
             TokKind::Ident => {
-                let word = self.tok_text(&t).to_string();
+                let word = self.cur_text().to_string();
                 match word.as_str() {
                     "true" => {
                         self.bump();
@@ -725,10 +758,10 @@ impl Parser<'_, '_> {
                     span,
                 }
             }
-            _ => {
+            other => {
                 self.unexpected(Bi::new("an expression", "une expression"));
                 if !matches!(
-                    t.kind,
+                    other,
                     TokKind::Newline
                         | TokKind::Eof
                         | TokKind::RBrace
@@ -822,7 +855,7 @@ impl Parser<'_, '_> {
             };
             let end = self.expect(TokKind::RParen, ")");
             Expr {
-                kind: ExprKind::Quant(kind, binder, Box::new(group), Box::new(pred)),
+                kind: ExprKind::Quant(kind, Box::new(binder), Box::new(group), Box::new(pred)),
                 span: start.to(end),
             }
         } else if kind == QuantKind::Count {
