@@ -54,6 +54,19 @@ pub fn batch(reps: usize, per: usize, warm: bool, mut f: impl FnMut() -> u64) ->
     (Stat::of(xs), sink)
 }
 
+/// [`batch`] in wall-clock time, for work spread over several threads (the measuring
+/// thread's CPU time would miss the others').
+pub fn batch_wall(reps: usize, per: usize, mut f: impl FnMut() -> u64) -> (Stat, u64) {
+    let mut sink = std::hint::black_box(f());
+    let mut xs = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let t = std::time::Instant::now();
+        sink = sink.wrapping_add(std::hint::black_box(f()));
+        xs.push(t.elapsed().as_nanos() as f64 / per.max(1) as f64);
+    }
+    (Stat::of(xs), sink)
+}
+
 /// Same, for runs that time themselves (they return nanoseconds and a checksum).
 pub fn timed(
     reps: usize,

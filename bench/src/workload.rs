@@ -38,11 +38,20 @@ pub fn gen_options(rules: usize, facts: usize) -> GenOptions {
     }
 }
 
-/// Loads generated files (text → model → program), with the search lints.
+/// Loads generated files (text → model → program), with the search lints, parsing on one
+/// thread.
 pub fn load(files: &[(String, String)]) -> Result<Pack, String> {
+    load_with(files, 1)
+}
+
+/// [`load`] with `threads` parsing threads (0: one per core).
+pub fn load_with(files: &[(String, String)], threads: usize) -> Result<Pack, String> {
     Pack::from_loaded(
         to_loaded(files),
-        &passerelle_check::Options { search_lints: true },
+        &passerelle_check::Options {
+            search_lints: true,
+            threads,
+        },
     )
     .map_err(|e| {
         format!(

@@ -6,15 +6,28 @@ use passerelle_check::{Options, PackInput, check};
 use passerelle_diag::SourceMap;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut map = SourceMap::new();
     let manifest = map.add(
         "pack.toml",
         "id = \"f\"\nversion = \"1\"\nlayer = \"gc-wide\"\n[title]\nen = \"F\"\nfr = \"F\"\n",
     );
     let file = map.add("f.md", text.to_string());
-    let inputs = [PackInput { dir: "f".into(), manifest, files: vec![file] }];
-    let checked = check(&map, &inputs, &Options { search_lints: true });
+    let inputs = [PackInput {
+        dir: "f".into(),
+        manifest,
+        files: vec![file],
+    }];
+    let checked = check(
+        &map,
+        &inputs,
+        &Options {
+            search_lints: true,
+            ..Options::default()
+        },
+    );
     if !checked.diags.has_errors() {
         let program = passerelle_ir::compile(&checked.model);
         let mut ev = passerelle_eval::Evaluator::new(&program);

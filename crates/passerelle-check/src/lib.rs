@@ -40,13 +40,26 @@ pub struct PackInput {
 pub struct Options {
     /// Run the lints that search (conditions never true). Layer conflicts always run.
     pub search_lints: bool,
+    /// Threads that read and parse files (0: one per core, at most [`MAX_THREADS`]). Files
+    /// are independent until they are lowered, and the result does not depend on the count.
+    pub threads: usize,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { search_lints: true }
+        Options {
+            search_lints: true,
+            threads: 0,
+        }
     }
 }
+
+/// Most parsing threads.
+pub const MAX_THREADS: usize = 8;
+
+/// Below this much text a pack is parsed on the calling thread (starting threads would cost
+/// more than they save).
+const PARALLEL_BYTES: usize = 256 * 1024;
 
 /// The result of a check.
 #[derive(Debug)]
@@ -67,12 +80,12 @@ pub fn check(map: &SourceMap, packs: &[PackInput], opts: &Options) -> Checked {
         let text = map.text(p.manifest);
         manifests.push(parse_manifest(p.manifest, text, &mut diags));
     }
-    let mut parsed: Vec<(usize, ParsedFile)> = Vec::new();
-    for (pi, p) in packs.iter().enumerate() {
-        for &f in &p.files {
-            parsed.push((pi, passerelle_syntax::split(f, map.text(f), &mut diags)));
-        }
-    }
+    let jobs: Vec<(usize, FileId)> = packs
+        .iter()
+        .enumerate()
+        .flat_map(|(pi, p)| p.files.iter().map(move |&f| (pi, f)))
+        .collect();
+    let parsed = parse_files(map, &jobs, opts.threads, &mut diags);
     let mut lw = lower::Lowerer::new();
     lw.broken = diags
         .iter()
@@ -129,6 +142,65 @@ pub fn check(map: &SourceMap, packs: &[PackInput], opts: &Options) -> Checked {
         diags,
         files,
     }
+}
+
+/// Splits and parses every file, in order. With more than one thread, the files are cut
+/// into contiguous runs of about equal size, one per thread.
+fn parse_files(
+    map: &SourceMap,
+    jobs: &[(usize, FileId)],
+    threads: usize,
+    diags: &mut Vec<Diag>,
+) -> Vec<(usize, ParsedFile)> {
+    let one = |(pi, f): (usize, FileId), diags: &mut Vec<Diag>| {
+        (pi, passerelle_syntax::split(f, map.text(f), diags))
+    };
+    let bytes: usize = jobs.iter().map(|&(_, f)| map.text(f).len()).sum();
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    }
+    .min(MAX_THREADS)
+    .min(jobs.len());
+    if threads <= 1 || bytes < PARALLEL_BYTES {
+        return jobs.iter().map(|&j| one(j, diags)).collect();
+    }
+    // Contiguous runs of about `bytes / threads` each.
+    let share = bytes.div_ceil(threads);
+    let mut runs: Vec<&[(usize, FileId)]> = Vec::with_capacity(threads);
+    let (mut from, mut acc) = (0, 0);
+    for (i, &(_, f)) in jobs.iter().enumerate() {
+        acc += map.text(f).len();
+        if acc >= share && runs.len() + 1 < threads {
+            runs.push(&jobs[from..=i]);
+            (from, acc) = (i + 1, 0);
+        }
+    }
+    runs.push(&jobs[from..]);
+    /// One thread's files and diagnostics.
+    type Run = (Vec<(usize, ParsedFile)>, Vec<Diag>);
+    let results: Vec<Run> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .map(|run| {
+                scope.spawn(move || {
+                    let mut d = Vec::new();
+                    let out: Vec<_> = run.iter().map(|&j| one(j, &mut d)).collect();
+                    (out, d)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut parsed = Vec::with_capacity(jobs.len());
+    for (out, d) in results {
+        parsed.extend(out);
+        diags.extend(d);
+    }
+    parsed
 }
 
 /// The provision heading enclosing a diagnostic's primary span, e.g. `privacy-act § 5(2)`.

@@ -448,6 +448,7 @@ fn generated(rules: usize, facts: usize, seed: u64) -> Pack {
         to_loaded(&files),
         &passerelle_check::Options {
             search_lints: false,
+            ..Default::default()
         },
     ) {
         Ok(p) => p,

@@ -51,6 +51,7 @@ fn plainly_satisfiable_conditions_are_never_impossible() {
             to_loaded(&files),
             &passerelle_check::Options {
                 search_lints: false,
+                ..Default::default()
             },
         )
         .expect("generated pack checks");

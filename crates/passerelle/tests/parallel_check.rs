@@ -1,0 +1,105 @@
+//! Parsing on several threads gives exactly what parsing on one gives: the same model and
+//! the same diagnostics, in the same order, for a valid pack and for one with errors.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+use passerelle::generate::{GenOptions, generate, to_loaded};
+use passerelle_check::{Options, check};
+
+fn run(files: &[(String, String)], threads: usize) -> (String, Vec<String>) {
+    let lp = to_loaded(files);
+    let opts = Options {
+        threads,
+        ..Options::default()
+    };
+    let checked = check(&lp.map, &lp.inputs, &opts);
+    let diags = checked
+        .diags
+        .iter()
+        .map(|d| {
+            let at = d.primary.as_ref().map(|p| p.span);
+            format!("{} {at:?} {}", d.code.as_str(), d.message.en)
+        })
+        .collect();
+    // Everything but the name maps (hash maps print in a random order; they are built
+    // from the vectors compared here).
+    let m = &checked.model;
+    let mut names: Vec<String> = m.names.keys().cloned().collect();
+    names.sort();
+    let model = format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{names:?}",
+        m.packs,
+        m.instruments,
+        m.contacts,
+        m.facts,
+        m.groups,
+        m.defs,
+        m.def_order,
+        m.rules,
+        m.myths,
+        m.journeys,
+        m.scenarios,
+        m.processes,
+        m.displaced_by,
+    );
+    (model, diags)
+}
+
+fn pack(rules: usize) -> Vec<(String, String)> {
+    // 200 rules per file: several files per thread, and more text than the threshold
+    // below which one thread is used.
+    generate(&GenOptions {
+        rules,
+        facts: rules / 10,
+        seed: 7,
+        rules_per_file: 200,
+    })
+}
+
+#[test]
+fn threads_do_not_change_a_valid_pack() {
+    let files = pack(1_500);
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    assert!(
+        bytes > 512 * 1024,
+        "the pack is too small to be split: {bytes}"
+    );
+    let (model1, diags1) = run(&files, 1);
+    assert!(diags1.is_empty(), "{diags1:?}");
+    for threads in [2, 3, 8] {
+        let (model, diags) = run(&files, threads);
+        assert_eq!(diags, diags1, "{threads} threads");
+        assert!(model == model1, "{threads} threads: the model differs");
+    }
+}
+
+#[test]
+fn threads_do_not_change_errors_or_their_order() {
+    let mut files = pack(1_500);
+    // Break a file early, one in the middle and the last one.
+    let mds: Vec<usize> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, (p, _))| p.ends_with(".md") && p.contains("instrument"))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(mds.len() >= 6, "{} rule files", mds.len());
+    for &i in [mds[0], mds[mds.len() / 2], mds[mds.len() - 1]].iter() {
+        files[i].1 = files[i].1.replacen("when ", "when ((", 1);
+        files[i].1 = files[i]
+            .1
+            .replacen("must {", "must {\n  unknown_field 1", 1);
+    }
+    let (model1, diags1) = run(&files, 1);
+    assert!(diags1.len() >= 6, "{diags1:?}");
+    for threads in [2, 4] {
+        let (model, diags) = run(&files, threads);
+        assert_eq!(diags, diags1, "{threads} threads");
+        assert!(model == model1, "{threads} threads: the model differs");
+    }
+}
