@@ -5,6 +5,7 @@ use crate::tree::{Ctx, tri};
 use passerelle_check::model::GroupId;
 use passerelle_check::semantics::Tri;
 use passerelle_ir::{Cond, Cv, Lit, Prep, Program, SlotTy, TableKind, Tape};
+use std::sync::Arc;
 
 /// A rule's status in one evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -94,7 +95,55 @@ pub struct Evaluator<'p> {
     out: Outcome,
     stack: Vec<(bool, bool)>,
     vars: Vec<(GroupId, usize)>,
-    plan: Plan,
+    plan: Arc<Plan>,
+}
+
+/// A program laid out for the evaluation loops, made once and shared by every evaluator of
+/// that program ([`Evaluator::prepared`]): laying out costs more than an evaluation, so a
+/// server keeps one per pack instead of one per request.
+#[derive(Clone)]
+pub struct Prepared {
+    plan: Arc<Plan>,
+    of: ProgramKey,
+}
+
+/// What identifies a program for [`Prepared`]: where its rules live and its sizes (the
+/// rules' buffer does not move when the program does).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ProgramKey(usize, usize, usize, usize);
+
+impl ProgramKey {
+    fn of(p: &Program) -> ProgramKey {
+        ProgramKey(
+            p.rules.as_ptr() as usize,
+            p.rules.len(),
+            p.n_words,
+            p.n_slots,
+        )
+    }
+}
+
+impl Prepared {
+    /// Lays out `p`.
+    pub fn new(p: &Program) -> Prepared {
+        Prepared {
+            plan: Arc::new(Plan::new(p)),
+            of: ProgramKey::of(p),
+        }
+    }
+
+    /// Whether this is `p`'s layout.
+    pub fn is_for(&self, p: &Program) -> bool {
+        self.of == ProgramKey::of(p)
+    }
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("rules", &self.plan.rules.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The program laid out for the evaluation loops, built once per evaluator.
@@ -1159,8 +1208,22 @@ pub(crate) fn cond(c: &Cond, t: &[u64], f: &[u64], stack: &mut Vec<(bool, bool)>
 }
 
 impl<'p> Evaluator<'p> {
-    /// Scratch space for a program.
+    /// Scratch space for a program (laid out anew: see [`Evaluator::prepared`]).
     pub fn new(p: &'p Program) -> Evaluator<'p> {
+        Evaluator::with_plan(p, Arc::new(Plan::new(p)))
+    }
+
+    /// Scratch space for a program, with its layout made beforehand. A layout made for
+    /// another program is not used (the program is laid out anew).
+    pub fn prepared(p: &'p Program, prep: &Prepared) -> Evaluator<'p> {
+        if prep.is_for(p) {
+            Evaluator::with_plan(p, Arc::clone(&prep.plan))
+        } else {
+            Evaluator::new(p)
+        }
+    }
+
+    fn with_plan(p: &'p Program, plan: Arc<Plan>) -> Evaluator<'p> {
         let n_rules = p.rules.len();
         Evaluator {
             p,
@@ -1185,7 +1248,7 @@ impl<'p> Evaluator<'p> {
             },
             stack: Vec::with_capacity(16),
             vars: Vec::with_capacity(4),
-            plan: Plan::new(p),
+            plan,
         }
     }
 

@@ -17,6 +17,6 @@ pub mod next;
 mod tree;
 
 pub use case::Case;
-pub use engine::{Evaluator, Outcome, Status};
+pub use engine::{Evaluator, Outcome, Prepared, Status};
 pub use passerelle_check::semantics::Tri;
 pub use passerelle_ir::Program;

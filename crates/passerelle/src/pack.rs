@@ -14,6 +14,9 @@ pub struct Pack {
     pub model: Model,
     /// The compiled program.
     pub program: Program,
+    /// The program laid out for evaluation, shared by every evaluator of the pack
+    /// ([`Pack::evaluator`]).
+    pub prepared: passerelle_eval::Prepared,
     /// Every file read.
     pub map: SourceMap,
     /// Digest of each pack (same order as `model.packs`).
@@ -46,6 +49,11 @@ impl std::fmt::Display for PackError {
 impl std::error::Error for PackError {}
 
 impl Pack {
+    /// An evaluator for the pack's program, sharing its layout (cheap to make).
+    pub fn evaluator(&self) -> passerelle_eval::Evaluator<'_> {
+        passerelle_eval::Evaluator::prepared(&self.program, &self.prepared)
+    }
+
     /// Loads, checks and compiles pack folders (and the packs they build on).
     pub fn load(dirs: &[PathBuf]) -> Result<Pack, PackError> {
         Pack::load_with(dirs, &Options::default())
@@ -78,9 +86,11 @@ impl Pack {
             return Err(PackError { diags: all, map });
         }
         let program = passerelle_ir::compile(&model);
+        let prepared = passerelle_eval::Prepared::new(&program);
         Ok(Pack {
             model,
             program,
+            prepared,
             map,
             digests,
             dirs,

@@ -496,7 +496,7 @@ impl<'a> BatchEvaluator<'a> {
     pub fn new(pack: &'a Pack) -> BatchEvaluator<'a> {
         BatchEvaluator {
             pack,
-            ev: Evaluator::new(&pack.program),
+            ev: pack.evaluator(),
         }
     }
 
@@ -518,7 +518,7 @@ pub fn evaluate_raw(pack: &Pack, answers: &Answers, as_of: jiff::civil::Date) ->
     let p = &pack.program;
     evaluate_raw_with(
         pack,
-        &mut Evaluator::new(p),
+        &mut pack.evaluator(),
         &mut Asker::new(p),
         answers,
         as_of,

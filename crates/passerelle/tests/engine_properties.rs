@@ -38,6 +38,7 @@ fn generated(rules: usize, facts: usize, seed: u64) -> Pack {
         to_loaded(&files),
         &passerelle_check::Options {
             search_lints: false,
+            ..Default::default()
         },
     ) {
         Ok(p) => p,
@@ -103,9 +104,44 @@ fn ref_statuses(v: &RefVerdict) -> Vec<Vec<&'static str>> {
 }
 
 fn compare(pack: &Pack, a: &Answers, as_of: jiff::civil::Date) -> Result<(), TestCaseError> {
+    compare_with(pack, &mut pack.evaluator(), a, as_of)
+}
+
+/// [`compare`] with a given evaluator (which must be for `pack`'s program), also checked
+/// against an evaluator that lays the program out anew.
+fn compare_with(
+    pack: &Pack,
+    ev: &mut Evaluator<'_>,
+    a: &Answers,
+    as_of: jiff::civil::Date,
+) -> Result<(), TestCaseError> {
     let case = Case::from_answers(&pack.program, &pack.model, a);
-    let mut ev = Evaluator::new(&pack.program);
     let o = ev.run(&case, date_to_days(as_of)).clone();
+    let fresh = Evaluator::new(&pack.program)
+        .run(&case, date_to_days(as_of))
+        .clone();
+    // Everything a verdict reads (the values of unknown slots and the displacer of a rule
+    // that is not displaced are scratch).
+    let seen = |o: &Outcome| {
+        let known_vals: Vec<Option<i64>> = (0..o.vals.len())
+            .map(|s| o.slot_known(s as u32).then(|| o.vals[s]))
+            .collect();
+        let by: Vec<Option<u32>> = o
+            .status
+            .iter()
+            .zip(&o.by)
+            .map(|(s, b)| (*s == Status::Displaced).then_some(*b))
+            .collect();
+        format!(
+            "{:?} {by:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {known_vals:?}",
+            o.status, o.holds, o.items, o.myths, o.processes, o.steps, o.t, o.f
+        )
+    };
+    prop_assert_eq!(
+        seen(&o),
+        seen(&fresh),
+        "a reused evaluator gives another outcome"
+    );
     let env = Env::new(&pack.model, a, as_of);
     let reference = env.verdict();
     let fast = fast_statuses(pack, &o);
@@ -195,6 +231,26 @@ proptest! {
         let as_of = days_to_date(date_to_days(jiff::civil::Date::constant(2019, 6, 1)) + day);
         for a in answers(&pack.model, 20, seed ^ 0x5eed, unknown) {
             compare(&pack, &a, as_of)?;
+        }
+    }
+
+    /// An evaluator reused across cases gives what a fresh one gives, and a layout made
+    /// for another program is never used for this one.
+    #[test]
+    fn evaluators_share_a_layout_only_with_their_own_program(
+        seed in 0u64..10_000,
+        unknown in 0.0f64..0.8,
+    ) {
+        let pack = generated(30, 12, seed);
+        let other = generated(12, 6, seed ^ 1);
+        prop_assert!(pack.prepared.is_for(&pack.program));
+        prop_assert!(!other.prepared.is_for(&pack.program));
+        let as_of = jiff::civil::Date::constant(2024, 6, 1);
+        let mut reused = pack.evaluator();
+        let mut foreign = Evaluator::prepared(&pack.program, &other.prepared);
+        for a in answers(&pack.model, 10, seed ^ 0x5eed, unknown) {
+            compare_with(&pack, &mut reused, &a, as_of)?;
+            compare_with(&pack, &mut foreign, &a, as_of)?;
         }
     }
 
