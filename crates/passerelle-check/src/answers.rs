@@ -24,6 +24,45 @@ fn ptr_escape(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
 
+/// The JSON pointer of an answer, written only when an error needs it (valid answers, the
+/// usual case, build no strings).
+#[derive(Clone, Copy)]
+struct Ptr<'a> {
+    key: &'a str,
+    item: Option<(usize, Option<&'a str>)>,
+}
+
+impl<'a> Ptr<'a> {
+    fn key(key: &'a str) -> Ptr<'a> {
+        Ptr { key, item: None }
+    }
+
+    fn item(self, i: usize) -> Ptr<'a> {
+        Ptr {
+            item: Some((i, None)),
+            ..self
+        }
+    }
+
+    fn field(self, i: usize, field: &'a str) -> Ptr<'a> {
+        Ptr {
+            item: Some((i, Some(field))),
+            ..self
+        }
+    }
+}
+
+impl std::fmt::Display for Ptr<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "/{}", ptr_escape(self.key))?;
+        match self.item {
+            None => Ok(()),
+            Some((i, None)) => write!(f, "/{i}"),
+            Some((i, Some(field))) => write!(f, "/{i}/{}", ptr_escape(field)),
+        }
+    }
+}
+
 /// What a fact expects, in words.
 pub fn expected(f: &Fact) -> String {
     match f.ty {
@@ -103,7 +142,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
     Date::new(y, m, d).ok()
 }
 
-fn value_of(f: &Fact, v: &J, ptr: &str, errs: &mut Vec<AnswerError>) -> Option<Value> {
+fn value_of(f: &Fact, v: &J, ptr: Ptr<'_>, errs: &mut Vec<AnswerError>) -> Option<Value> {
     let bad = |errs: &mut Vec<AnswerError>, why_en: String, why_fr: String| {
         errs.push(AnswerError {
             pointer: ptr.to_string(),
@@ -268,10 +307,10 @@ pub fn from_json(m: &Model, v: &J) -> Result<Answers, Vec<AnswerError>> {
         }]);
     };
     for (k, val) in obj {
-        let ptr = format!("/{}", ptr_escape(k));
+        let ptr = Ptr::key(k);
         match m.names.get(k) {
             Some(NameRef::Fact(f)) => {
-                if let Some(x) = value_of(m.fact(*f), val, &ptr, &mut errs) {
+                if let Some(x) = value_of(m.fact(*f), val, ptr, &mut errs) {
                     ans.set(*f, Some(x));
                 }
             }
@@ -282,7 +321,7 @@ pub fn from_json(m: &Model, v: &J) -> Result<Answers, Vec<AnswerError>> {
                 let group = m.group(*g);
                 let Some(items) = val.as_array() else {
                     errs.push(AnswerError {
-                        pointer: ptr,
+                        pointer: ptr.to_string(),
                         expected: format!("array of {} records", group.name),
                         message: Bi::new(
                             format!("`{}` must be a list of records", group.name),
@@ -293,7 +332,7 @@ pub fn from_json(m: &Model, v: &J) -> Result<Answers, Vec<AnswerError>> {
                 };
                 if items.len() > 200 {
                     errs.push(AnswerError {
-                        pointer: ptr.clone(),
+                        pointer: ptr.to_string(),
                         expected: "at most 200 items".to_string(),
                         message: Bi::new(
                             format!("`{}` has more than 200 items", group.name),
@@ -304,10 +343,9 @@ pub fn from_json(m: &Model, v: &J) -> Result<Answers, Vec<AnswerError>> {
                 }
                 let mut out = Vec::new();
                 for (i, it) in items.iter().enumerate() {
-                    let iptr = format!("{ptr}/{i}");
                     let Some(rec) = it.as_object() else {
                         errs.push(AnswerError {
-                            pointer: iptr,
+                            pointer: ptr.item(i).to_string(),
                             expected: "object".to_string(),
                             message: Bi::new(
                                 "each item must be an object",
@@ -318,17 +356,17 @@ pub fn from_json(m: &Model, v: &J) -> Result<Answers, Vec<AnswerError>> {
                     };
                     let mut item: ItemAnswers = vec![None; group.fields.len()];
                     for (fk, fv) in rec {
-                        let fptr = format!("{iptr}/{}", ptr_escape(fk));
+                        let fptr = ptr.field(i, fk);
                         match group.fields.iter().position(|x| m.fact(*x).name == *fk) {
                             Some(pos) => {
                                 if let Some(x) =
-                                    value_of(m.fact(group.fields[pos]), fv, &fptr, &mut errs)
+                                    value_of(m.fact(group.fields[pos]), fv, fptr, &mut errs)
                                 {
                                     item[pos] = Some(x);
                                 }
                             }
                             None => errs.push(AnswerError {
-                                pointer: fptr,
+                                pointer: fptr.to_string(),
                                 expected: group
                                     .fields
                                     .iter()
@@ -349,7 +387,7 @@ pub fn from_json(m: &Model, v: &J) -> Result<Answers, Vec<AnswerError>> {
                 }
             }
             Some(NameRef::Def(_)) => errs.push(AnswerError {
-                pointer: ptr,
+                pointer: ptr.to_string(),
                 expected: "a fact".to_string(),
                 message: Bi::new(
                     format!("`{k}` is worked out from other answers; it cannot be answered"),
@@ -366,7 +404,7 @@ pub fn from_json(m: &Model, v: &J) -> Result<Answers, Vec<AnswerError>> {
                     None => (String::new(), String::new()),
                 };
                 errs.push(AnswerError {
-                    pointer: ptr,
+                    pointer: ptr.to_string(),
                     expected: "a declared fact".to_string(),
                     message: Bi::new(
                         format!("unknown fact `{k}`{hint_en}"),
@@ -454,6 +492,15 @@ mod tests {
         assert_eq!(parse_money(&J::from("abc")), None);
         assert_eq!(parse_money(&serde_json::json!(9.3e300)), None);
         assert_eq!(parse_money(&J::from("-3.1")), Some(-310));
+    }
+
+    #[test]
+    fn pointers_escape_every_segment() {
+        let key = Ptr::key("a/b~c");
+        assert_eq!(key.to_string(), "/a~1b~0c");
+        assert_eq!(key.item(3).to_string(), "/a~1b~0c/3");
+        assert_eq!(key.field(0, "x/y").to_string(), "/a~1b~0c/0/x~1y");
+        assert_eq!(format!("{}/{}", Ptr::key("set"), 2), "/set/2");
     }
 
     #[test]
