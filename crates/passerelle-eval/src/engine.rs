@@ -1262,6 +1262,11 @@ impl<'p> Evaluator<'p> {
         &self.out
     }
 
+    /// The last outcome, keeping nothing (for a one-off evaluation: no copy).
+    pub fn into_outcome(self) -> Outcome {
+        self.out
+    }
+
     /// Evaluates a case as of a date (days since 1970-01-01).
     pub fn run(&mut self, case: &Case, as_of: i64) -> &Outcome {
         let p = self.p;

@@ -515,14 +515,17 @@ impl<'a> BatchEvaluator<'a> {
 
 /// Evaluates answers without building the verdict.
 pub fn evaluate_raw(pack: &Pack, answers: &Answers, as_of: jiff::civil::Date) -> Raw {
+    // As `evaluate_raw_with`, but the outcome is moved out of the one-off evaluator.
     let p = &pack.program;
-    evaluate_raw_with(
-        pack,
-        &mut pack.evaluator(),
-        &mut Asker::new(p),
-        answers,
-        as_of,
-    )
+    let case = Case::from_answers(p, &pack.model, answers);
+    let mut ev = pack.evaluator();
+    ev.run(&case, date_to_days(as_of));
+    let next = Asker::new(p).next(&case, ev.outcome());
+    Raw {
+        case,
+        outcome: ev.into_outcome(),
+        next,
+    }
 }
 
 /// [`evaluate_raw`] with an evaluator and an asker made once for `pack.program` and reused
