@@ -140,7 +140,16 @@ impl Lexer<'_, '_> {
     }
 
     fn run(&mut self) {
-        while let Some(c) = self.peek() {
+        while let Some(&b) = self.bytes().get(self.pos) {
+            // ASCII without decoding; anything else as a whole character.
+            let c = if b.is_ascii() {
+                char::from(b)
+            } else {
+                match self.peek() {
+                    Some(c) => c,
+                    None => break,
+                }
+            };
             let start = self.pos;
             match c {
                 '\n' => {
@@ -401,7 +410,10 @@ impl Lexer<'_, '_> {
         self.pos += 1;
         // Most strings are one line without escapes: copy them in one go.
         let rest = self.text.get(self.pos..).unwrap_or("");
-        if let Some(i) = rest.find(['"', '\\', '\n', '\r'])
+        // (Bytes: the four are ASCII, and no byte of a longer character is ASCII.)
+        if let Some(i) = rest
+            .bytes()
+            .position(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r'))
             && rest.as_bytes().get(i) == Some(&b'"')
         {
             let value = rest[..i].to_string();
