@@ -8,7 +8,7 @@
 //! error: bilingual texts, citations to generated provisions, every fact used.
 
 use fastrand::Rng;
-use passerelle_check::model::{Answers, FactType, Model, Value};
+use passerelle_check::model::{Answers, Fact, FactType, Group, ItemAnswers, Model, Value};
 use std::fmt::Write;
 
 /// What to generate.
@@ -231,10 +231,10 @@ pub fn generate(o: &GenOptions) -> Vec<(String, String)> {
     files
 }
 
-/// Random answers for a model: each fact answered with probability `1 - unknown`.
+/// Random answers for a model: each fact answered with probability `1 - unknown` (the
+/// facts of repeated groups are left out: see [`group_items`]).
 pub fn answers(m: &Model, n: usize, seed: u64, unknown: f64) -> Vec<Answers> {
     let mut rng = Rng::with_seed(seed);
-    let d0 = passerelle_ir::date_to_days(jiff::civil::Date::constant(2020, 1, 1));
     (0..n)
         .map(|_| {
             let mut a = Answers::empty(m);
@@ -242,25 +242,50 @@ pub fn answers(m: &Model, n: usize, seed: u64, unknown: f64) -> Vec<Answers> {
                 if f.group.is_some() || rng.f64() < unknown {
                     continue;
                 }
-                let v = match f.ty {
-                    FactType::Bool => Value::Bool(rng.bool()),
-                    FactType::Int => Value::Int(i64::from(rng.u32(0..1000))),
-                    FactType::Money => Value::Money(i64::from(rng.u32(0..100_000))),
-                    FactType::Date => Value::Date(passerelle_ir::days_to_date(
-                        d0 + i64::from(rng.u32(0..2555)),
-                    )),
-                    FactType::Text => Value::Text(format!("t{}", rng.u32(0..10))),
-                    FactType::Enum => {
-                        Value::Opt(rng.u32(0..u32::try_from(f.options.len().max(1)).unwrap_or(1)))
-                    }
-                    FactType::Set => {
-                        let n = f.options.len().min(63);
-                        Value::Set(rng.u64(0..(1u64 << n)))
-                    }
-                };
-                a.facts[i] = Some(v);
+                a.facts[i] = Some(value(f, &mut rng));
             }
             a
+        })
+        .collect()
+}
+
+/// A random answer of the fact's type (dates from 2020 to 2026).
+pub fn value(f: &Fact, rng: &mut Rng) -> Value {
+    let d0 = passerelle_ir::date_to_days(jiff::civil::Date::constant(2020, 1, 1));
+    match f.ty {
+        FactType::Bool => Value::Bool(rng.bool()),
+        FactType::Int => Value::Int(i64::from(rng.u32(0..1000))),
+        FactType::Money => Value::Money(i64::from(rng.u32(0..100_000))),
+        FactType::Date => Value::Date(passerelle_ir::days_to_date(
+            d0 + i64::from(rng.u32(0..2555)),
+        )),
+        FactType::Text => Value::Text(format!("t{}", rng.u32(0..10))),
+        FactType::Enum => {
+            Value::Opt(rng.u32(0..u32::try_from(f.options.len().max(1)).unwrap_or(1)))
+        }
+        FactType::Set => {
+            let n = f.options.len().min(63);
+            Value::Set(rng.u64(0..(1u64 << n)))
+        }
+    }
+}
+
+/// Random items for a repeated group: fewer than `max_items` of them, each field left
+/// unanswered with probability `blank`.
+pub fn group_items(
+    m: &Model,
+    group: &Group,
+    rng: &mut Rng,
+    max_items: usize,
+    blank: f64,
+) -> Vec<ItemAnswers> {
+    (0..rng.usize(0..max_items.max(1)))
+        .map(|_| {
+            group
+                .fields
+                .iter()
+                .map(|f| (rng.f64() >= blank).then(|| value(m.fact(*f), rng)))
+                .collect()
         })
         .collect()
 }

@@ -18,7 +18,7 @@
 )]
 
 use passerelle::Pack;
-use passerelle::generate::{GenOptions, answers, generate, to_loaded};
+use passerelle::generate::{GenOptions, answers, generate, group_items, to_loaded};
 use passerelle_check::model::{Answers, FactType, Model, Value};
 use passerelle_check::semantics::{Env, RefVerdict, Status3, Tri};
 use passerelle_eval::next::{Asker, Target};
@@ -188,30 +188,7 @@ fn example_answers(m: &Model, seed: u64) -> Answers {
         if rng.f64() < 0.3 {
             continue;
         }
-        let n = rng.usize(0..4);
-        let items = (0..n)
-            .map(|_| {
-                group
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        if rng.f64() < 0.2 {
-                            return None;
-                        }
-                        let fact = m.fact(*f);
-                        Some(match fact.ty {
-                            FactType::Bool => Value::Bool(rng.bool()),
-                            FactType::Enum => Value::Opt(
-                                rng.u32(0..u32::try_from(fact.options.len()).unwrap_or(1)),
-                            ),
-                            FactType::Text => Value::Text(format!("tool {}", rng.u32(0..5))),
-                            _ => Value::Int(i64::from(rng.u32(0..100))),
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
-        a.groups[g] = Some(items);
+        a.groups[g] = Some(group_items(m, group, &mut rng, 4, 0.2));
     }
     a
 }

@@ -12,7 +12,7 @@
 )]
 
 use passerelle::Pack;
-use passerelle::generate::{GenOptions, answers, generate, to_loaded};
+use passerelle::generate::{GenOptions, answers, generate, group_items, to_loaded};
 use passerelle_check::model::{Answers, FactType, GroupId, Model, MythId, RuleId, Value};
 use passerelle_check::semantics::Tri;
 use passerelle_eval::next::{Asker, Next, Target};
@@ -499,31 +499,7 @@ fn random_answers(m: &Model, seed: u64, unknown: f64) -> Answers {
         if rng.f64() < unknown {
             continue;
         }
-        let n = rng.usize(0..3);
-        a.groups[g] = Some(
-            (0..n)
-                .map(|_| {
-                    group
-                        .fields
-                        .iter()
-                        .map(|f| {
-                            if rng.f64() < 0.2 {
-                                return None;
-                            }
-                            let fact = m.fact(*f);
-                            Some(match fact.ty {
-                                FactType::Bool => Value::Bool(rng.bool()),
-                                FactType::Enum => Value::Opt(
-                                    rng.u32(0..u32::try_from(fact.options.len()).unwrap_or(1)),
-                                ),
-                                FactType::Text => Value::Text(format!("tool {}", rng.u32(0..5))),
-                                _ => Value::Int(i64::from(rng.u32(0..100))),
-                            })
-                        })
-                        .collect()
-                })
-                .collect(),
-        );
+        a.groups[g] = Some(group_items(m, group, &mut rng, 3, 0.2));
     }
     a
 }

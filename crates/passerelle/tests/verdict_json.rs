@@ -5,7 +5,7 @@
 
 #![allow(clippy::panic, reason = "tests fail by panicking")]
 
-use passerelle::generate::answers;
+use passerelle::generate::{answers, group_items};
 use passerelle::verdict_json::evaluate_json;
 use passerelle::{EvalOptions, Pack, evaluate};
 use passerelle_check::model::{Answers, FactType, Model, Value};
@@ -137,35 +137,13 @@ fn partial(m: &Model, seed: u64, unknown: f64) -> Answers {
         if rng.f64() < unknown {
             continue;
         }
-        let n = rng.usize(0..4);
-        let items = (0..n)
-            .map(|_| {
-                group
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        if rng.f64() < 0.2 {
-                            return None;
-                        }
-                        let fact = m.fact(*f);
-                        let options = u32::try_from(fact.options.len().clamp(1, 63)).unwrap_or(1);
-                        Some(match fact.ty {
-                            FactType::Bool => Value::Bool(rng.bool()),
-                            FactType::Enum => Value::Opt(rng.u32(0..options)),
-                            FactType::Set => Value::Set(rng.u64(0..(1u64 << options))),
-                            FactType::Text => {
-                                Value::Text(TEXTS[rng.usize(0..TEXTS.len())].to_string())
-                            }
-                            FactType::Money => Value::Money(i64::from(rng.u32(0..400_000))),
-                            FactType::Date => Value::Date(passerelle_ir::days_to_date(i64::from(
-                                rng.u32(17_000..22_000),
-                            ))),
-                            FactType::Int => Value::Int(i64::from(rng.u32(0..100))),
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
+        let mut items = group_items(m, group, &mut rng, 4, 0.2);
+        // Texts that need escaping in JSON.
+        for v in items.iter_mut().flatten().flatten() {
+            if let Value::Text(t) = v {
+                *t = TEXTS[rng.usize(0..TEXTS.len())].to_string();
+            }
+        }
         a.groups[g] = Some(items);
     }
     a
