@@ -556,6 +556,22 @@ pub(crate) struct Builder<'a> {
     pub(crate) raw: &'a Raw,
 }
 
+/// The packs a verdict was made with, in load order (the top pack last).
+pub(crate) fn pack_refs(pack: &Pack, lang: Lang) -> Vec<PackRef> {
+    pack.model
+        .packs
+        .iter()
+        .zip(&pack.digests)
+        .map(|(x, d)| PackRef {
+            id: x.id.clone(),
+            version: x.version.clone(),
+            digest: d.clone(),
+            layer: x.layer.label(),
+            title: x.title.get(lang).to_string(),
+        })
+        .collect()
+}
+
 pub(crate) fn tri_opt(t: Tri) -> Option<bool> {
     match t {
         Tri::True => Some(true),
@@ -1112,18 +1128,7 @@ pub fn build(
         raw,
     };
     let o = &raw.outcome;
-    let packs: Vec<PackRef> = m
-        .packs
-        .iter()
-        .zip(&pack.digests)
-        .map(|(x, d)| PackRef {
-            id: x.id.clone(),
-            version: x.version.clone(),
-            digest: d.clone(),
-            layer: x.layer.label(),
-            title: x.title.get(lang).to_string(),
-        })
-        .collect();
+    let packs = pack_refs(pack, lang);
     let mut obligations = Vec::new();
     let mut displaced = Vec::new();
     let mut undetermined = Vec::new();

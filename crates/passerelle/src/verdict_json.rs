@@ -180,18 +180,7 @@ impl Fragments {
     pub fn new(pack: &Pack, lang: Lang) -> Fragments {
         let m = &pack.model;
         let p = &pack.program;
-        let packs: Vec<PackRef> = m
-            .packs
-            .iter()
-            .zip(&pack.digests)
-            .map(|(x, d)| PackRef {
-                id: x.id.clone(),
-                version: x.version.clone(),
-                digest: d.clone(),
-                layer: x.layer.label(),
-                title: x.title.get(lang).to_string(),
-            })
-            .collect();
+        let packs = crate::verdict::pack_refs(pack, lang);
         let (id, version, digest) = pack.top();
         let top = packs.last().cloned().unwrap_or(PackRef {
             id: id.to_string(),
