@@ -701,8 +701,8 @@ fn next(o: &Opts) -> Result<(), String> {
             .map(|a| Case::from_answers(p, m, a))
             .collect();
         let d = as_of();
-        let mut ev = Evaluator::new(p);
-        let mut asker = Asker::new(p);
+        let mut ev = pack.evaluator();
+        let mut asker = Asker::prepared(p, &pack.prepared);
         let (run, _) = timing::batch(o.reps, n, true, || {
             let mut s = 0u64;
             for c in &cases {
@@ -802,6 +802,12 @@ fn profile(what: &str, o: &Opts) -> Result<(), String> {
         p.tables.len(),
         p.complex.len()
     );
+    eprintln!(
+        "reach: {} rule entries over {} slots with an entry; {} atoms entries",
+        p.reach.rules.len(),
+        p.reach.slots.iter().filter(|x| x.is_some()).count(),
+        p.reach.atoms.len()
+    );
     let answers = passerelle::generate::answers(m, o.cases, workload::ANSWER_SEED, unknown);
     let cases: Vec<Case> = answers
         .iter()
@@ -811,8 +817,8 @@ fn profile(what: &str, o: &Opts) -> Result<(), String> {
         .iter()
         .map(|a| workload::passerelle_json(m, a))
         .collect();
-    let mut ev = Evaluator::new(p);
-    let mut asker = Asker::new(p);
+    let mut ev = pack.evaluator();
+    let mut asker = Asker::prepared(p, &pack.prepared);
     let mut buf = Vec::new();
     let t = timing::now();
     let mut s = 0u64;

@@ -65,6 +65,11 @@ pub struct Outcome {
     pub def_texts: Vec<Option<String>>,
     /// The evaluation date (days since 1970-01-01).
     pub as_of: i64,
+    /// With the kill layout (see `Plan::kill_words`): the conjunctions found false, in
+    /// that layout's numbering, and which layout (`layout_key`) numbered them; empty and 0
+    /// otherwise. The next question reads them instead of walking the conjunctions again.
+    pub(crate) conj_dead: Vec<u64>,
+    pub(crate) layout: usize,
 }
 
 impl Outcome {
@@ -103,7 +108,7 @@ pub struct Evaluator<'p> {
 /// server keeps one per pack instead of one per request.
 #[derive(Clone)]
 pub struct Prepared {
-    plan: Arc<Plan>,
+    pub(crate) plan: Arc<Plan>,
     of: ProgramKey,
 }
 
@@ -121,6 +126,12 @@ impl ProgramKey {
             p.n_slots,
         )
     }
+}
+
+/// What identifies a layout in [`Outcome::layout`]: its address, which cannot be reused while
+/// a [`Prepared`] or an evaluator holds it.
+pub(crate) fn layout_key(plan: &Arc<Plan>) -> usize {
+    Arc::as_ptr(plan) as usize
 }
 
 impl Prepared {
@@ -155,14 +166,14 @@ impl std::fmt::Debug for Prepared {
 ///   conjunction and when it ends a rule, so a run is decided by a single pass over the
 ///   stream without dispatch, pointer chasing or per-conjunction bounds. Other rules (stack
 ///   programs, per-item rules, conditions never true) keep the generic path.
-struct Plan {
+pub(crate) struct Plan {
     /// Tables, grouped by way: `table_groups[k]` is the range of way `k` (in the order of
     /// [`TableWay`]).
     tables: Vec<TablePlan>,
     table_groups: [(u32, u32); 4],
     table_bits: Vec<u64>,
     table_cuts: Vec<i64>,
-    rules: Vec<RulePlan>,
+    pub(crate) rules: Vec<RulePlan>,
     /// Displacers, rule after rule.
     disps: Vec<u32>,
     segments: Vec<Segment>,
@@ -207,7 +218,7 @@ struct Plan {
     /// a table whose slot is unknown kills the conjunctions its `is known` atoms make
     /// false and leaves open (`touch`) those with an atom on its value: a conjunction is
     /// true when alive and untouched, false when killed, otherwise unknown.
-    kill_words: usize,
+    pub(crate) kill_words: usize,
     /// The conjunctions killed by the `is known` / `is unknown` atoms (all slots known).
     kill0: Vec<u64>,
     /// Partial answers, per table (in `tables` order, `3 * kill_words` each): the
@@ -224,6 +235,12 @@ struct Plan {
     kill_others: Vec<u32>,
     /// Per atom of set tables: killed when the atom is true, then when it is false.
     kill_atom: Vec<u64>,
+    /// Per conjunction of the kill layout: the fact slots of its atoms, as a range of
+    /// `kill_need_masks` (fact-slot word and bits), for the next question. Its atoms are
+    /// all plain ([`passerelle_ir::Reach::plain_atoms`]) when its rule's
+    /// `RulePlan::kill_plain` is set.
+    pub(crate) kill_need: Vec<(u32, u32)>,
+    pub(crate) kill_need_masks: Vec<(u32, u64)>,
 }
 
 /// Most words of conjunctions for the kill layout.
@@ -273,7 +290,7 @@ enum Way {
 }
 
 #[derive(Clone, Copy)]
-struct RulePlan {
+pub(crate) struct RulePlan {
     way: Way,
     from: i64,
     to: i64,
@@ -281,8 +298,11 @@ struct RulePlan {
     /// Number of conjunctions (flat rules).
     conjs: u32,
     /// Kill layout: the word and the bits of the rule's conjunctions.
-    kill_word: u32,
-    kill_mask: u64,
+    pub(crate) kill_word: u32,
+    pub(crate) kill_mask: u64,
+    /// Kill layout: whether every atom of the rule is plain, so that what an open
+    /// conjunction needs is the unanswered part of its `Plan::kill_need`.
+    pub(crate) kill_plain: bool,
 }
 
 /// Consecutive rules `rules`, evaluated in a run over `lits` when flat, or one generic rule.
@@ -342,6 +362,8 @@ impl Plan {
             kill_atom: Vec::new(),
             kill_simple: Vec::new(),
             kill_others: Vec::new(),
+            kill_need: Vec::new(),
+            kill_need_masks: Vec::new(),
         };
         // Tables.
         for tb in &p.tables {
@@ -488,6 +510,7 @@ impl Plan {
                 conjs: n_conjs - conjs0,
                 kill_word: 0,
                 kill_mask: 0,
+                kill_plain: false,
             });
             let (ci, l0, l1) = (n32(ci), n32(lits0), n32(plan.lits.len()));
             match plan.segments.last_mut() {
@@ -569,13 +592,13 @@ impl Plan {
             }
         }
         if plan.all_known_ok && plan.two_valued {
-            plan.build_kills();
+            plan.build_kills(p);
         }
         plan
     }
 
     /// Builds the kill layout (see `Plan::kill_words`), when the conjunctions fit.
-    fn build_kills(&mut self) {
+    fn build_kills(&mut self, p: &Program) {
         // Number the conjunctions, each rule's within one word.
         let mut conj_lits: Vec<Vec<(u32, u64, u64)>> = Vec::new();
         let mut cur: Vec<(u32, u64, u64)> = Vec::new();
@@ -612,6 +635,10 @@ impl Plan {
             } else {
                 ((1u64 << n) - 1) << (at % 64)
             };
+            let plain = &p.reach.plain_atoms;
+            rp.kill_plain = conjs.iter().flatten().all(|&(w, pos, neg)| {
+                (pos | neg) & !plain.get(w as usize).copied().unwrap_or(0) == 0
+            });
             conj_lits.extend(conjs);
             at += n;
         }
@@ -680,6 +707,35 @@ impl Plan {
                 }
                 TableWay::KnownOnly => {}
             }
+        }
+        // What each conjunction needs: the fact slots of its atoms.
+        self.kill_need.clear();
+        self.kill_need_masks.clear();
+        let mut words: Vec<(u32, u64)> = Vec::new();
+        for ls in &conj_lits {
+            words.clear();
+            for &(w, pos, neg) in ls {
+                let mut m = pos | neg;
+                while m != 0 {
+                    let bit = w as usize * 64 + m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    let Some(&slot) = p.reach.atom_slot.get(bit) else {
+                        continue;
+                    };
+                    if slot as usize >= p.n_fact_slots {
+                        continue;
+                    }
+                    let (sw, b) = (slot / 64, 1u64 << (slot % 64));
+                    match words.iter_mut().find(|x| x.0 == sw) {
+                        Some(x) => x.1 |= b,
+                        None => words.push((sw, b)),
+                    }
+                }
+            }
+            let n0 = u32::try_from(self.kill_need_masks.len()).unwrap_or(u32::MAX);
+            self.kill_need_masks.extend_from_slice(&words);
+            let n1 = u32::try_from(self.kill_need_masks.len()).unwrap_or(u32::MAX);
+            self.kill_need.push((n0, n1));
         }
         self.kill_words = k;
         self.kill_simple.clear();
@@ -1245,6 +1301,8 @@ impl<'p> Evaluator<'p> {
                 known: vec![0; p.n_slots.div_ceil(64)],
                 def_texts: vec![None; p.n_texts],
                 as_of: 0,
+                conj_dead: Vec::with_capacity(KILL_WORDS),
+                layout: 0,
             },
             stack: Vec::with_capacity(16),
             vars: Vec::with_capacity(4),
@@ -1489,6 +1547,13 @@ impl<'p> Evaluator<'p> {
         o.items.clear();
         let mut has_items = false;
         let plan = &self.plan;
+        o.conj_dead.clear();
+        o.layout = 0;
+        if let Some(k) = &kill {
+            o.conj_dead
+                .extend_from_slice(&k[..plan.kill_words.min(KILL_WORDS)]);
+            o.layout = layout_key(plan);
+        }
         let decided = kill.is_none() && plan.decided(&o.t, &o.f);
         let (t, f) = (&o.t[..], &o.f[..]);
         let (status, holds, bys) = (&mut o.status[..], &mut o.holds[..], &mut o.by[..]);

@@ -27,7 +27,7 @@ mod reach;
 
 pub use compile::compile;
 pub use expr::{CExpr, Cv, SlotTy, TEXT_SLOT_BASE};
-pub use reach::{MAX_PROBES, Reach, ReachSlot, reach};
+pub use reach::{ConjNeed, MAX_PROBES, Reach, ReachSlot, reach};
 
 use passerelle_check::model::{FactId, GroupId, MythId, RuleId};
 

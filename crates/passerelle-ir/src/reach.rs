@@ -40,6 +40,27 @@ pub struct Reach {
     pub dnf_conjs: Vec<(u32, u32)>,
     /// Their word masks.
     pub dnf_lits: Vec<Lit>,
+    /// Per conjunction (as `dnf_conjs`): what it needs while alive, for counting what
+    /// open rules need (see [`ConjNeed`]).
+    pub conj_need: Vec<ConjNeed>,
+    /// Fact-slot words of the conjunctions' plain atoms: ranges of this list are
+    /// [`ConjNeed::slots`].
+    pub need_masks: Vec<(u32, u64)>,
+    /// Per atom word: the plain atoms, each one a table's value test on a fact slot that
+    /// reads nothing else (no gate): unknown exactly when its fact is unanswered.
+    pub plain_atoms: Vec<u64>,
+}
+
+/// What a conjunction of [`Reach::dnf_conjs`] needs while it is alive: the fact slots of its
+/// plain atoms (a range of [`Reach::need_masks`], one fact-slot word and its bits per
+/// entry), and whether it also has atoms that are not plain (`is known` tests, complex
+/// atoms, atoms over gated facts or definitions), which are looked at one by one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ConjNeed {
+    /// Range of [`Reach::need_masks`].
+    pub slots: (u32, u32),
+    /// Whether some atom is not plain.
+    pub other: bool,
 }
 
 /// One slot's ranges in [`Reach`]'s lists.
@@ -263,6 +284,28 @@ pub fn reach(p: &Program) -> Reach {
             .collect(),
         ..Reach::default()
     };
+    // Plain atoms: a table's value tests on an ungated fact slot.
+    out.plain_atoms = vec![0; p.n_words];
+    for tb in &p.tables {
+        if tb.slot as usize >= p.n_fact_slots {
+            continue;
+        }
+        let mut m = tb.value_mask;
+        while m != 0 {
+            let b = m.trailing_zeros();
+            m &= m - 1;
+            if b + tb.shift >= 64 {
+                continue;
+            }
+            let bit = tb.word * 64 + b + tb.shift;
+            if out.atom_slot.get(bit as usize) == Some(&tb.slot)
+                && let Some(w) = out.plain_atoms.get_mut(tb.word as usize)
+            {
+                *w |= 1u64 << (b + tb.shift);
+            }
+        }
+    }
+    let mut words: Vec<(u32, u64)> = Vec::new();
     for r in &p.rules {
         let dnf = match &r.cond {
             Cond::Dnf { conjs, lits }
@@ -273,9 +316,37 @@ pub fn reach(p: &Program) -> Reach {
                 let c0 = n32(out.dnf_conjs.len());
                 for &(s, e) in conjs {
                     let l0 = n32(out.dnf_lits.len());
-                    out.dnf_lits
-                        .extend_from_slice(&lits[s as usize..e as usize]);
+                    let ls = &lits[s as usize..e as usize];
+                    out.dnf_lits.extend_from_slice(ls);
                     out.dnf_conjs.push((l0, n32(out.dnf_lits.len())));
+                    // The fact slots of its plain atoms, by fact-slot word.
+                    words.clear();
+                    let mut other = false;
+                    for l in ls {
+                        let plain = out.plain_atoms.get(l.word as usize).copied().unwrap_or(0);
+                        let atoms = l.pos | l.neg;
+                        other |= atoms & !plain != 0;
+                        let mut m = atoms & plain;
+                        while m != 0 {
+                            let bit = l.word * 64 + m.trailing_zeros();
+                            m &= m - 1;
+                            let Some(&slot) = out.atom_slot.get(bit as usize) else {
+                                continue;
+                            };
+                            let (w, b) = (slot / 64, 1u64 << (slot % 64));
+                            match words.iter_mut().find(|x| x.0 == w) {
+                                Some(x) => x.1 |= b,
+                                None => words.push((w, b)),
+                            }
+                        }
+                    }
+                    words.sort_unstable();
+                    let n0 = n32(out.need_masks.len());
+                    out.need_masks.extend_from_slice(&words);
+                    out.conj_need.push(ConjNeed {
+                        slots: (n0, n32(out.need_masks.len())),
+                        other,
+                    });
                 }
                 Some((c0, n32(out.dnf_conjs.len())))
             }

@@ -12,7 +12,7 @@ use passerelle::Pack;
 use passerelle::verdict::{Raw, evaluate_raw_with};
 use passerelle_check::answers::{parse_date, parse_money};
 use passerelle_check::model::{Answers, Fact, FactId, FactType, GroupId, Model, NameRef, Value};
-use passerelle_eval::next::{Asker, Next, Target};
+use passerelle_eval::next::{Next, Target};
 use serde_json::{Map, Value as J};
 
 /// The replayed path.
@@ -54,7 +54,7 @@ pub fn walk(pack: &Pack, all: &Answers, as_of: jiff::civil::Date) -> Walk {
     let limit = m.facts.len() + m.groups.len() + 1;
     // One evaluator and one asker for the whole replay: setting them up costs more than a step.
     let mut ev = pack.evaluator();
-    let mut asker = Asker::new(&pack.program);
+    let mut asker = pack.asker();
     loop {
         let raw = evaluate_raw_with(pack, &mut ev, &mut asker, &cur, as_of);
         let next = raw.next.clone();

@@ -54,6 +54,12 @@ impl Pack {
         passerelle_eval::Evaluator::prepared(&self.program, &self.prepared)
     }
 
+    /// A next-question chooser that reads what this pack's evaluators found
+    /// ([`Pack::evaluator`]).
+    pub fn asker(&self) -> passerelle_eval::next::Asker<'_> {
+        passerelle_eval::next::Asker::prepared(&self.program, &self.prepared)
+    }
+
     /// Loads, checks and compiles pack folders (and the packs they build on).
     pub fn load(dirs: &[PathBuf]) -> Result<Pack, PackError> {
         Pack::load_with(dirs, &Options::default())

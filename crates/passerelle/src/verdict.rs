@@ -520,7 +520,7 @@ pub fn evaluate_raw(pack: &Pack, answers: &Answers, as_of: jiff::civil::Date) ->
     let case = Case::from_answers(p, &pack.model, answers);
     let mut ev = pack.evaluator();
     ev.run(&case, date_to_days(as_of));
-    let next = Asker::new(p).next(&case, ev.outcome());
+    let next = pack.asker().next(&case, ev.outcome());
     Raw {
         case,
         outcome: ev.into_outcome(),

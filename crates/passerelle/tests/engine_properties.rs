@@ -21,7 +21,7 @@ use passerelle::Pack;
 use passerelle::generate::{GenOptions, answers, generate, group_items, to_loaded};
 use passerelle_check::model::{Answers, FactType, Model, Value};
 use passerelle_check::semantics::{Env, RefVerdict, Status3, Tri};
-use passerelle_eval::next::{Asker, Target};
+use passerelle_eval::next::Target;
 use passerelle_eval::{Case, Evaluator, Outcome, Status};
 use passerelle_ir::{date_to_days, days_to_date};
 use proptest::prelude::*;
@@ -285,8 +285,9 @@ proptest! {
     ) {
         let pack = generated(rules, 10, seed);
         let as_of = jiff::civil::Date::constant(2026, 6, 1);
-        let mut ev = Evaluator::new(&pack.program);
-        let mut asker = Asker::new(&pack.program);
+        // As a server asks: the pack's shared layout for both.
+        let mut ev = pack.evaluator();
+        let mut asker = pack.asker();
         for a in answers(&pack.model, 10, seed, unknown) {
             let case = Case::from_answers(&pack.program, &pack.model, &a);
             let o = ev.run(&case, date_to_days(as_of)).clone();

@@ -511,6 +511,10 @@ fn interview(pack: &Pack, mut a: Answers, as_of: i64, seed: u64, steps: usize) {
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut ev = Evaluator::new(p);
     let mut fast = Asker::new(p);
+    // With the pack's shared layout, the asker reads the conjunctions the evaluator found
+    // false (kill layout) instead of walking the literals.
+    let mut shared_ev = pack.evaluator();
+    let mut shared = Asker::prepared(p, &pack.prepared);
     let mut reference = RefAsker::new(p);
     for _ in 0..steps {
         let case = Case::from_answers(p, m, &a);
@@ -518,6 +522,13 @@ fn interview(pack: &Pack, mut a: Answers, as_of: i64, seed: u64, steps: usize) {
         let want = reference.next(&case, &o);
         let got = fast.next(&case, &o);
         assert_eq!(got, want, "next question differs (answers {a:?})");
+        let got = shared.next(&case, shared_ev.run(&case, as_of));
+        assert_eq!(
+            got, want,
+            "next question with the shared layout differs (answers {a:?})"
+        );
+        // An outcome from another layout is read by walking the literals.
+        assert_eq!(shared.next(&case, &o), want);
         let Some(next) = got else { return };
         match next.target {
             Target::Fact(f) => {
