@@ -70,6 +70,9 @@ pub struct Outcome {
     /// otherwise. The next question reads them instead of walking the conjunctions again.
     pub(crate) conj_dead: Vec<u64>,
     pub(crate) layout: usize,
+    /// With the kill layout: the conjunctions with an atom on an unanswered fact's value
+    /// (alive and untouched: true).
+    pub(crate) conj_touch: Vec<u64>,
 }
 
 impl Outcome {
@@ -190,8 +193,8 @@ pub(crate) struct Plan {
     dense: Vec<(u64, u64)>,
     /// The latest first day and earliest last day of the rules: between them, every rule
     /// is in force.
-    all_from: i64,
-    all_to: i64,
+    pub(crate) all_from: i64,
+    pub(crate) all_to: i64,
     /// Dense layout, first pass: the flat rules without displacers (they depend on nothing
     /// else, so they go first, in any order) that have one conjunction: its masks, and
     /// the rule.
@@ -1303,6 +1306,7 @@ impl<'p> Evaluator<'p> {
                 as_of: 0,
                 conj_dead: Vec::with_capacity(KILL_WORDS),
                 layout: 0,
+                conj_touch: Vec::with_capacity(KILL_WORDS),
             },
             stack: Vec::with_capacity(16),
             vars: Vec::with_capacity(4),
@@ -1548,10 +1552,12 @@ impl<'p> Evaluator<'p> {
         let mut has_items = false;
         let plan = &self.plan;
         o.conj_dead.clear();
+        o.conj_touch.clear();
         o.layout = 0;
         if let Some(k) = &kill {
-            o.conj_dead
-                .extend_from_slice(&k[..plan.kill_words.min(KILL_WORDS)]);
+            let kw = plan.kill_words.min(KILL_WORDS);
+            o.conj_dead.extend_from_slice(&k[..kw]);
+            o.conj_touch.extend_from_slice(&touch[..kw]);
             o.layout = layout_key(plan);
         }
         let decided = kill.is_none() && plan.decided(&o.t, &o.f);

@@ -13,6 +13,18 @@
 //!    conditions that mention the fact's atoms can change ([`passerelle_ir::Reach`]): those
 //!    are decided for every probe value at once, one bit per probe, from the current
 //!    outcome. Other facts and groups are tried by evaluating the whole program per probe.
+//!    Only rules that can still change are tried: a rule that applies, is displaced, is
+//!    not in force, or does not apply with nothing that could displace it keeps its status
+//!    whatever else is answered.
+//!
+//! How step 1–2 is done. What an item needs is gathered as a bit set of fact slots, and
+//! answered facts and gates are applied once per case (`Asker::classify`). With the
+//! pack's shared layout ([`Asker::prepared`]) and the evaluator's kill layout, the outcome
+//! carries which conjunctions are false and which still read an unanswered fact: most
+//! askers (plain atoms, at most `BULK_CONJS` conjunctions, no displacers) are then
+//! counted all at once, fact by fact, as the population count of the live conjunctions
+//! that read the fact; the others rule by rule from their live conjunctions' fact masks.
+//! Without it, each open rule's literals are walked.
 
 use crate::case::Case;
 use crate::engine::{Evaluator, Outcome, Prepared, Status, cond, layout_key};
@@ -100,7 +112,27 @@ pub struct Asker<'p> {
     kill_need1: Vec<u64>,
     /// Whether the outcome at hand comes from that layout.
     use_kill: bool,
+    /// Counting by conjunctions (kill layout). `bulk_conjs`: the conjunctions of the
+    /// askers that have one conjunction, plain atoms and no displacers (their item is
+    /// their conjunction); `slot_conjs`: per fact slot, the conjunctions that read it
+    /// (`kill_k` words each); `conj_rule`: each conjunction's rule; `other_askers`: the
+    /// askers counted rule by rule; `in_force`: the dates between which every rule is in
+    /// force.
+    kill_k: usize,
+    bulk_conjs: Vec<u64>,
+    /// `bulk_lead[(n - 1) * kill_k + w]`: the first conjunction of each bulk asker with
+    /// `n` conjunctions (at most [`BULK_CONJS`]), whose conjunctions follow it in word `w`.
+    bulk_lead: Vec<u64>,
+    kill_masks_of: Vec<(u32, u64)>,
+    slot_conjs: Vec<u64>,
+    conj_rule: Vec<u32>,
+    other_askers: Vec<u32>,
+    in_force: (i64, i64),
+    bulk: Vec<u64>,
 }
+
+/// Most conjunctions of an asker counted by conjunctions ([`Asker::score_bulk`]).
+const BULK_CONJS: usize = 4;
 
 /// Marks a per-item displacer in [`Asker::disps`].
 const PER_ITEM: u32 = 1 << 31;
@@ -158,6 +190,15 @@ impl<'p> Asker<'p> {
             kill_masks: Vec::new(),
             kill_need1: Vec::new(),
             use_kill: false,
+            kill_k: 0,
+            bulk_conjs: Vec::new(),
+            bulk_lead: Vec::new(),
+            kill_masks_of: Vec::new(),
+            slot_conjs: Vec::new(),
+            conj_rule: Vec::new(),
+            other_askers: Vec::new(),
+            in_force: (0, -1),
+            bulk: Vec::new(),
         };
         for r in &p.rules {
             let d0 = u32::try_from(a.disps.len()).unwrap_or(u32::MAX);
@@ -206,13 +247,155 @@ impl<'p> Asker<'p> {
                 })
                 .collect();
         }
+        // Counting by conjunctions.
+        let k = plan.kill_words;
+        a.kill_k = k;
+        a.bulk_conjs = vec![0; k];
+        a.slot_conjs = vec![0; p.n_fact_slots * k];
+        a.conj_rule = vec![u32::MAX; k * 64];
+        for (ci, rp) in plan.rules.iter().enumerate() {
+            let mut m = rp.kill_mask;
+            while m != 0 {
+                let c = rp.kill_word as usize * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                if let Some(x) = a.conj_rule.get_mut(c) {
+                    *x = u32::try_from(ci).unwrap_or(u32::MAX);
+                }
+            }
+        }
+        for (c, &(x, y)) in plan.kill_need.iter().enumerate() {
+            for &(w, bits) in plan
+                .kill_need_masks
+                .get(x as usize..y as usize)
+                .unwrap_or(&[])
+            {
+                let mut m = bits;
+                while m != 0 {
+                    let s = w as usize * 64 + m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    if let Some(x) = a.slot_conjs.get_mut(s * k + c / 64) {
+                        *x |= 1u64 << (c % 64);
+                    }
+                }
+            }
+        }
+        a.bulk_lead = vec![0; BULK_CONJS * k];
+        a.kill_masks_of = plan
+            .rules
+            .iter()
+            .map(|rp| (rp.kill_word, rp.kill_mask))
+            .collect();
+        let askers = std::mem::take(&mut a.askers);
+        for &ci in &askers {
+            let rp = plan.rules.get(ci as usize);
+            let (d0, d1) = a.disp_of.get(ci as usize).copied().unwrap_or((0, 0));
+            match rp {
+                Some(rp)
+                    if rp.kill_plain
+                        && (1..=BULK_CONJS as u32).contains(&rp.kill_mask.count_ones())
+                        && d0 == d1 =>
+                {
+                    let (w, n) = (rp.kill_word as usize, rp.kill_mask.count_ones() as usize);
+                    if let Some(x) = a.bulk_conjs.get_mut(w) {
+                        *x |= rp.kill_mask;
+                    }
+                    if let Some(x) = a.bulk_lead.get_mut((n - 1) * k + w) {
+                        *x |= rp.kill_mask & rp.kill_mask.wrapping_neg();
+                    }
+                }
+                _ => a.other_askers.push(ci),
+            }
+        }
+        a.askers = askers;
+        a.in_force = (plan.all_from, plan.all_to);
+        a.bulk = vec![0; k];
         a.layout_key = layout_key(&prep.plan);
         a.layout = Some(prep.clone());
         a
     }
 
+    /// Counting by conjunctions: each asker of `bulk_conjs` that is open adds one to each
+    /// unanswered fact its live conjunctions read, counted for all of them at once per
+    /// fact (`slot_conjs`). An asker is open when it has a live conjunction and none true
+    /// (with every fact answered); a live conjunction with every fact answered adds
+    /// nothing. Those reading a fact behind a gate still unknown go to `open`, counted
+    /// rule by rule.
+    fn score_bulk(&mut self, o: &Outcome, open: &mut Vec<u32>) {
+        let k = self.kill_k;
+        for (i, b) in self.bulk.iter_mut().enumerate() {
+            let alive = self.bulk_conjs[i] & !o.conj_dead.get(i).copied().unwrap_or(u64::MAX);
+            // An asker with a conjunction true applies: all its conjunctions leave.
+            let tru = alive & !o.conj_touch.get(i).copied().unwrap_or(0);
+            let (mut any, mut gone) = (0u64, 0u64);
+            for n in 0..BULK_CONJS {
+                any |= tru >> n;
+                let lead = self.bulk_lead.get(n * k + i).copied().unwrap_or(0);
+                // (Each lead bit spread over its asker's `n + 1` bits.)
+                gone |= (any & lead).wrapping_mul((1u64 << (n + 1)) - 1);
+            }
+            *b = alive & !gone;
+        }
+        // Gates to follow: rule by rule (each of the rule's conjunctions leaves the bulk).
+        for (w, &r) in self.redirect.iter().enumerate() {
+            let mut m = r;
+            while m != 0 {
+                let s = w * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                for i in 0..k {
+                    let reads = self.slot_conjs.get(s * k + i).copied().unwrap_or(0);
+                    while self.bulk[i] & reads != 0 {
+                        let c = i * 64 + (self.bulk[i] & reads).trailing_zeros() as usize;
+                        let ci = self.conj_rule.get(c).copied().unwrap_or(u32::MAX);
+                        let (rw, rm) = self
+                            .kill_masks_of
+                            .get(ci as usize)
+                            .copied()
+                            .unwrap_or((0, 0));
+                        let rm = if rw as usize == i { rm } else { 0 } | (1u64 << (c % 64));
+                        self.bulk[i] &= !rm;
+                        if o.status.get(ci as usize) == Some(&Status::Undetermined) {
+                            open.push(ci);
+                        }
+                    }
+                }
+            }
+        }
+        // Per fact: the askers with a live conjunction that reads it (for an asker with `n`
+        // conjunctions, any of the `n` bits from its first).
+        for (w, &cnt) in self.count.iter().enumerate() {
+            let mut m = cnt;
+            while m != 0 {
+                let s = w * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                let reads = self.slot_conjs.get(s * k..s * k + k).unwrap_or(&[]);
+                let mut total = 0u32;
+                for (i, (b, x)) in self.bulk.iter().zip(reads).enumerate() {
+                    let live = b & x;
+                    if live == 0 {
+                        continue;
+                    }
+                    let mut any = live;
+                    for n in 0..BULK_CONJS {
+                        if n > 0 {
+                            any |= live >> n;
+                        }
+                        let lead = self.bulk_lead.get(n * k + i).copied().unwrap_or(0);
+                        total += (any & lead).count_ones();
+                    }
+                }
+                if let Some(x) = self.slot_score.get_mut(s) {
+                    *x += total;
+                }
+            }
+        }
+        for &ci in &self.other_askers {
+            if o.status.get(ci as usize) == Some(&Status::Undetermined) {
+                open.push(ci);
+            }
+        }
+    }
+
     /// Sorts the case's unanswered fact slots into `count` and `redirect`.
-    #[inline(never)]
     fn classify(&mut self, case: &Case, o: &Outcome) {
         let p = self.p;
         for (w, (c, r)) in self.count.iter_mut().zip(&mut self.redirect).enumerate() {
@@ -581,22 +764,32 @@ impl<'p> Asker<'p> {
     }
 
     /// 1–2. Counts what the open items need.
-    #[inline(never)]
     fn score(&mut self, case: &Case, o: &Outcome) {
         let p = self.p;
         self.slot_score.iter_mut().for_each(|x| *x = 0);
         self.group_score.iter_mut().for_each(|x| *x = 0);
         self.classify(case, o);
         self.use_kill = self.layout_key != 0 && o.layout == self.layout_key;
-        // The undetermined ones, gathered without a branch per rule.
         let mut open = std::mem::take(&mut self.open);
         open.clear();
-        open.resize(self.askers.len(), 0);
-        let mut n = 0;
-        for &ci in &self.askers {
-            open[n] = ci;
-            n += usize::from(o.status.get(ci as usize) == Some(&Status::Undetermined));
-        }
+        let n = if self.use_kill
+            && self.kill_k > 0
+            && self.in_force.0 <= o.as_of
+            && o.as_of <= self.in_force.1
+        {
+            // Most askers at once, by conjunction; the others below.
+            self.score_bulk(o, &mut open);
+            open.len()
+        } else {
+            // The undetermined ones, gathered without a branch per rule.
+            open.resize(self.askers.len(), 0);
+            let mut n = 0;
+            for &ci in &self.askers {
+                open[n] = ci;
+                n += usize::from(o.status.get(ci as usize) == Some(&Status::Undetermined));
+            }
+            n
+        };
         let one_word = self.use_kill && !self.kill_need1.is_empty();
         let (count, redirect) = (
             self.count.first().copied().unwrap_or(0),
@@ -689,7 +882,6 @@ impl<'p> Asker<'p> {
     }
 
     /// Askable candidates (score, order, target), in no particular order.
-    #[inline(never)]
     fn candidates(&mut self, case: &Case, o: &Outcome) -> Vec<(u32, u32, Target)> {
         let p = self.p;
         let mut cands = std::mem::take(&mut self.cands);
@@ -731,7 +923,6 @@ impl<'p> Asker<'p> {
     }
 
     /// 3. Keeps the first candidate that really matters.
-    #[inline(never)]
     fn choose(
         &mut self,
         mut cands: Vec<(u32, u32, Target)>,
@@ -1034,7 +1225,6 @@ fn cond_masks(
 impl Asker<'_> {
     /// [`Asker::settles`] for a fact whose answer only decides its own atoms: every probe
     /// at once over the conditions it reaches.
-    #[inline(never)]
     fn settles_reach(
         &mut self,
         rs: ReachSlot,
@@ -1070,7 +1260,12 @@ impl Asker<'_> {
         // decided displacer counts with its value. (A rule that does not apply because a
         // displacer holds while its own condition is unknown becomes displaced when the
         // condition turns true.)
+        // (`reached` marks the rules tried: displacers come first, so a displacer not
+        // marked when a rule needs it is decided.)
         let rules = reach.rules.get(range(rs.rules)).unwrap_or(&[]);
+        let (t, f) = (&o.t[..], &o.f[..]);
+        let mut changed_rules = std::mem::take(&mut self.found_rules);
+        changed_rules.clear();
         for &ci in rules {
             let ci = ci as usize;
             let open = match o.status[ci] {
@@ -1078,18 +1273,10 @@ impl Asker<'_> {
                 Status::NotApplies => self.disp_of.get(ci).is_some_and(|d| d.0 != d.1),
                 Status::Applies | Status::Displaced | Status::NotInForce => false,
             };
-            if open || o.holds[ci] == Tri::Unknown {
-                self.reached[ci] = stamp;
-            }
-        }
-        let (t, f) = (&o.t[..], &o.f[..]);
-        let mut changed_rules = std::mem::take(&mut self.found_rules);
-        changed_rules.clear();
-        for &ci in rules {
-            let ci = ci as usize;
-            if self.reached[ci] != stamp {
+            if !open && o.holds[ci] != Tri::Unknown {
                 continue;
             }
+            self.reached[ci] = stamp;
             // (A rule not in force is decided, so every rule here is in force.)
             let (wt, wf) = match reach.rule_dnf.get(ci) {
                 Some(&Some((c0, c1))) => dnf_masks(
@@ -1213,7 +1400,8 @@ impl Asker<'_> {
             }
         }
         // In the order the probes find them, as when evaluating probe after probe.
-        changed_rules.sort_unstable_by_key(|&(first, id)| (first, p.rule_index[id as usize]));
+        // (Found in evaluation order: a stable sort by probe keeps it within a probe.)
+        changed_rules.sort_by_key(|&(first, _)| first);
         changed_myths.sort_unstable();
         changed_steps.sort_unstable();
         let out = (
