@@ -179,21 +179,28 @@ fn parse_files(
     runs.push(&jobs[from..]);
     /// One thread's files and diagnostics.
     type Run = (Vec<(usize, ParsedFile)>, Vec<Diag>);
+    let parse_run = |run: &[(usize, FileId)]| -> Run {
+        let mut d = Vec::new();
+        let out: Vec<_> = run.iter().map(|&j| one(j, &mut d)).collect();
+        (out, d)
+    };
+    // The first run on this thread (its memory then comes from this thread's heap, warm
+    // from earlier work), the others on their own threads.
+    let (first, rest) = runs
+        .split_first()
+        .map_or((&[][..], &[][..]), |(f, r)| (*f, r));
     let results: Vec<Run> = std::thread::scope(|scope| {
-        let handles: Vec<_> = runs
+        let handles: Vec<_> = rest
             .iter()
-            .map(|run| {
-                scope.spawn(move || {
-                    let mut d = Vec::new();
-                    let out: Vec<_> = run.iter().map(|&j| one(j, &mut d)).collect();
-                    (out, d)
-                })
-            })
+            .map(|&run| scope.spawn(move || parse_run(run)))
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        let mut results = vec![parse_run(first)];
+        results.extend(
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+        );
+        results
     });
     let mut parsed = Vec::with_capacity(jobs.len());
     for (out, d) in results {

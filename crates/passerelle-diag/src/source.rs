@@ -1,6 +1,6 @@
 //! Files, byte spans and line/column lookup.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -65,25 +65,34 @@ pub struct SourceFile {
     pub name: String,
     /// The text.
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Where each line starts, found the first time a line or column is asked for (most
+    /// files of a pack that checks never are).
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     fn new(name: String, text: Arc<str>) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             name,
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
     }
 
     /// Line and column of a byte offset (clamped to the file).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let start = starts.get(line - 1).copied().unwrap_or(0);
         let column = self
             .text
             .get(start..offset)
@@ -95,11 +104,11 @@ impl SourceFile {
 
     /// The text of one line (1-based), without its newline.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line.saturating_sub(1)) else {
             return "";
         };
-        let end = self
-            .line_starts
+        let end = starts
             .get(line)
             .map(|e| e.saturating_sub(1))
             .unwrap_or(self.text.len());
