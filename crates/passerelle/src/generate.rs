@@ -309,10 +309,11 @@ pub fn to_loaded(files: &[(String, String)]) -> crate::LoadedPacks {
     let mut mds = Vec::new();
     for (rel, content) in files {
         let name = format!("generated/{rel}");
+        // (Copied once, straight into the source map's shared text.)
         if rel == "pack.toml" {
-            manifest = Some(lp.map.add(name, content.clone()));
+            manifest = Some(lp.map.add(name, content.as_str()));
         } else {
-            mds.push(lp.map.add(name, content.clone()));
+            mds.push(lp.map.add(name, content.as_str()));
         }
     }
     if let Some(m) = manifest {

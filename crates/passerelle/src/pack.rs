@@ -25,8 +25,6 @@ pub struct Pack {
     pub dirs: Vec<PathBuf>,
     /// Warnings from the check.
     pub warnings: Diags,
-    /// The split files.
-    pub files: Vec<passerelle_syntax::ParsedFile>,
     /// The verdict's static JSON, per language, built at first use.
     pub(crate) json: crate::verdict_json::Cache,
 }
@@ -91,6 +89,14 @@ impl Pack {
             all.sort();
             return Err(PackError { diags: all, map });
         }
+        // Nothing past the check reads the syntax trees: they are freed now, and with
+        // several threads on one of its own, while this one compiles.
+        if opts.threads == 1 {
+            drop(files);
+        } else {
+            // (Should the thread not start, the closure and the trees are dropped here.)
+            let _ = std::thread::Builder::new().spawn(move || drop(files));
+        }
         let program = passerelle_ir::compile(&model);
         let prepared = passerelle_eval::Prepared::new(&program);
         Ok(Pack {
@@ -101,7 +107,6 @@ impl Pack {
             digests,
             dirs,
             warnings: all,
-            files,
             json: Default::default(),
         })
     }
