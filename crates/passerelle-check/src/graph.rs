@@ -345,38 +345,36 @@ impl Lowerer<'_> {
         }
     }
 
-    pub(crate) fn lint_never_true(&mut self) {
-        let mut scratch = crate::search::Scratch::new(&self.m);
-        for i in 0..self.m.rules.len() {
-            let r = &self.m.rules[i];
-            let Some(when) = &r.when else { continue };
-            if r.per_item.is_none() && crate::search::plainly_satisfiable(&self.m, when) {
-                continue;
-            }
-            let goal = [Goal {
-                cond: when,
-                per_item: r.per_item.as_ref().map(|(_, g)| *g),
-            }];
-            if crate::search::satisfy_in(&self.m, &goal, SEARCH_BUDGET, &mut scratch, false)
-                == Outcome::Impossible
-            {
-                let (id, span) = (r.id.clone(), when.span);
-                self.diags.push(
-                    Diag::warning(
-                        Code::NeverTrue,
-                        Bi::new(
-                            format!("the condition of `{id}` can never be true"),
-                            format!("la condition de « {id} » ne peut jamais être vraie"),
-                        ),
-                    )
-                    .at(span, Bi::new("no answers make this true", "aucune réponse ne rend ceci vrai"))
-                    .help(Bi::new(
-                        "the rule can never apply: check the comparisons and options",
-                        "la règle ne peut jamais s'appliquer : vérifiez les comparaisons et les options",
-                    )),
-                );
-            }
-        }
+    pub(crate) fn lint_never_true(&mut self, threads: usize) {
+        // Rules in contiguous runs, one per thread, each with its own scratch; the
+        // warnings are joined in rule order, so the outcome never depends on the threads.
+        let n = self.m.rules.len();
+        let threads = threads
+            .clamp(1, crate::MAX_THREADS)
+            .min(n.div_ceil(NEVER_TRUE_RUN).max(1));
+        let m = &self.m;
+        let run = |from: usize, to: usize| -> Vec<Diag> {
+            let mut scratch = crate::search::Scratch::new(m);
+            (from..to)
+                .filter_map(|i| never_true(m, &m.rules[i], &mut scratch))
+                .collect()
+        };
+        let share = n.div_ceil(threads);
+        let found: Vec<Diag> = if threads <= 1 {
+            run(0, n)
+        } else {
+            std::thread::scope(|scope| {
+                let others: Vec<_> = (1..threads)
+                    .map(|t| scope.spawn(move || run((t * share).min(n), ((t + 1) * share).min(n))))
+                    .collect();
+                let mut found = run(0, share.min(n));
+                for h in others {
+                    found.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                }
+                found
+            })
+        };
+        self.diags.extend(found);
     }
 
     /// A lower layer may not relax a higher layer's must / must not without delegation.
@@ -455,4 +453,47 @@ impl Lowerer<'_> {
             }
         }
     }
+}
+
+/// Fewest rules per thread for the never-true lint.
+const NEVER_TRUE_RUN: usize = 512;
+
+/// The warning for a rule whose condition can never be true, if it is one.
+fn never_true(
+    m: &Model,
+    r: &crate::model::Rule,
+    scratch: &mut crate::search::Scratch,
+) -> Option<Diag> {
+    let when = r.when.as_ref()?;
+    if r.per_item.is_none() && crate::search::plainly_satisfiable(m, when) {
+        return None;
+    }
+    let goal = [Goal {
+        cond: when,
+        per_item: r.per_item.as_ref().map(|(_, g)| *g),
+    }];
+    if crate::search::satisfy_in(m, &goal, SEARCH_BUDGET, scratch, false) != Outcome::Impossible {
+        return None;
+    }
+    let (id, span) = (&r.id, when.span);
+    Some(
+        Diag::warning(
+            Code::NeverTrue,
+            Bi::new(
+                format!("the condition of `{id}` can never be true"),
+                format!("la condition de « {id} » ne peut jamais être vraie"),
+            ),
+        )
+        .at(
+            span,
+            Bi::new(
+                "no answers make this true",
+                "aucune réponse ne rend ceci vrai",
+            ),
+        )
+        .help(Bi::new(
+            "the rule can never apply: check the comparisons and options",
+            "la règle ne peut jamais s'appliquer : vérifiez les comparaisons et les options",
+        )),
+    )
 }

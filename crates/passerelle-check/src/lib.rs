@@ -40,8 +40,9 @@ pub struct PackInput {
 pub struct Options {
     /// Run the lints that search (conditions never true). Layer conflicts always run.
     pub search_lints: bool,
-    /// Threads that read and parse files (0: one per core, at most [`MAX_THREADS`]). Files
-    /// are independent until they are lowered, and the result does not depend on the count.
+    /// Threads that parse files and search for conditions never true (0: one per core, at
+    /// most [`MAX_THREADS`]). Files are independent until they are lowered, rules once they
+    /// are; the result does not depend on the count.
     pub threads: usize,
 }
 
@@ -56,6 +57,15 @@ impl Default for Options {
 
 /// Most parsing threads.
 pub const MAX_THREADS: usize = 8;
+
+/// The thread count asked for (0: one per core), at most [`MAX_THREADS`].
+fn effective_threads(threads: usize) -> usize {
+    match threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    }
+    .min(MAX_THREADS)
+}
 
 /// Below this much text a pack is parsed on the calling thread (starting threads would cost
 /// more than they save).
@@ -124,7 +134,7 @@ pub fn check(map: &SourceMap, packs: &[PackInput], opts: &Options) -> Checked {
     if !errors_so_far && defs_ok {
         lw.check_layers();
         if opts.search_lints {
-            lw.lint_never_true();
+            lw.lint_never_true(effective_threads(opts.threads));
         }
     }
     let model = std::mem::take(&mut lw.m);
@@ -156,12 +166,7 @@ fn parse_files(
         (pi, passerelle_syntax::split(f, map.text(f), diags))
     };
     let bytes: usize = jobs.iter().map(|&(_, f)| map.text(f).len()).sum();
-    let threads = match threads {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        n => n,
-    }
-    .min(MAX_THREADS)
-    .min(jobs.len());
+    let threads = effective_threads(threads).min(jobs.len());
     if threads <= 1 || bytes < PARALLEL_BYTES {
         return jobs.iter().map(|&j| one(j, diags)).collect();
     }

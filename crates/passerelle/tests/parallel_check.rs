@@ -103,3 +103,43 @@ fn threads_do_not_change_errors_or_their_order() {
         assert!(model == model1, "{threads} threads: the model differs");
     }
 }
+
+#[test]
+fn threads_do_not_change_the_never_true_warnings() {
+    let mut files = pack(1_500);
+    // A condition that can never be true in a file early, one in the middle and the last
+    // one: rules in different runs of the search.
+    let mds: Vec<usize> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, (p, _))| p.ends_with(".md") && p.contains("instrument"))
+        .map(|(i, _)| i)
+        .collect();
+    for &i in [mds[0], mds[mds.len() / 2], mds[mds.len() - 1]].iter() {
+        let text = std::mem::take(&mut files[i].1);
+        let mut done = 0;
+        for line in text.split_inclusive('\n') {
+            match line.strip_prefix("  when ") {
+                Some(rest) if done < 2 && line.ends_with('\n') => {
+                    files[i]
+                        .1
+                        .push_str(&format!("  when false and ({})\n", rest.trim_end()));
+                    done += 1;
+                }
+                _ => files[i].1.push_str(line),
+            }
+        }
+        assert_eq!(done, 2);
+    }
+    let (model1, diags1) = run(&files, 1);
+    let never: Vec<&String> = diags1
+        .iter()
+        .filter(|d| d.starts_with("never-true"))
+        .collect();
+    assert!(never.len() >= 6, "{diags1:?}");
+    for threads in [2, 3, 8] {
+        let (model, diags) = run(&files, threads);
+        assert_eq!(diags, diags1, "{threads} threads");
+        assert!(model == model1, "{threads} threads: the model differs");
+    }
+}
