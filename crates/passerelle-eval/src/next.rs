@@ -456,23 +456,31 @@ impl<'p> Asker<'p> {
             }
         }
         for g in &d.groups {
-            let gi = g.idx();
-            if !case.groups.get(gi).is_some_and(Option::is_none)
-                || self.group_stamp.get(gi).is_none_or(|x| *x == self.stamp)
+            if let Some(gdeps) = self.need_group(g.idx(), o, case)
+                && depth < 8
             {
-                continue;
+                self.add_deps(gdeps, o, case, depth + 1);
             }
-            self.group_stamp[gi] = self.stamp;
-            if let Some(Some((gc, gdeps))) = p.group_gates.get(gi)
-                && cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown
-            {
-                if depth < 8 {
-                    self.add_deps(gdeps, o, case, depth + 1);
-                }
-                continue;
-            }
-            self.group_score[gi] += 1;
         }
+    }
+
+    /// Counts an unanswered group for the current item, once; when its gate is still
+    /// unknown, counts nothing and gives the gate's facts and groups to count instead.
+    fn need_group(&mut self, gi: usize, o: &Outcome, case: &Case) -> Option<&'p Deps> {
+        let p = self.p;
+        if !case.groups.get(gi).is_some_and(Option::is_none)
+            || self.group_stamp.get(gi).is_none_or(|x| *x == self.stamp)
+        {
+            return None;
+        }
+        self.group_stamp[gi] = self.stamp;
+        if let Some(Some((gc, gdeps))) = p.group_gates.get(gi)
+            && cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown
+        {
+            return Some(gdeps);
+        }
+        self.group_score[gi] += 1;
+        None
     }
 
     /// Counts the fact slots the current item needs, once each: those behind a gate still
@@ -543,27 +551,15 @@ impl<'p> Asker<'p> {
     /// gate that is still unknown cannot be asked yet: the facts of its gate are counted
     /// instead, so the gate's question comes first.
     fn need_deps_at(&mut self, d: &Deps, o: &Outcome, case: &Case, depth: usize) {
-        let p = self.p;
         for &s in &d.slots {
             self.need_slot(s, o, case, depth);
         }
         for g in &d.groups {
-            let gi = g.idx();
-            if !case.groups.get(gi).is_some_and(Option::is_none)
-                || self.group_stamp.get(gi).is_none_or(|x| *x == self.stamp)
+            if let Some(gdeps) = self.need_group(g.idx(), o, case)
+                && depth < 8
             {
-                continue;
+                self.need_deps_at(gdeps, o, case, depth + 1);
             }
-            self.group_stamp[gi] = self.stamp;
-            if let Some(Some((gc, gdeps))) = p.group_gates.get(gi)
-                && cond(gc, &o.t, &o.f, &mut self.stack) == Tri::Unknown
-            {
-                if depth < 8 {
-                    self.need_deps_at(gdeps, o, case, depth + 1);
-                }
-                continue;
-            }
-            self.group_score[gi] += 1;
         }
     }
 

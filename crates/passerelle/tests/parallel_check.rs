@@ -61,6 +61,16 @@ fn pack(rules: usize) -> Vec<(String, String)> {
     })
 }
 
+/// Indexes of the files holding rules.
+fn rule_files(files: &[(String, String)]) -> Vec<usize> {
+    files
+        .iter()
+        .enumerate()
+        .filter(|(_, (p, _))| p.ends_with(".md") && p.contains("instrument"))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 #[test]
 fn threads_do_not_change_a_valid_pack() {
     let files = pack(1_500);
@@ -82,12 +92,7 @@ fn threads_do_not_change_a_valid_pack() {
 fn threads_do_not_change_errors_or_their_order() {
     let mut files = pack(1_500);
     // Break a file early, one in the middle and the last one.
-    let mds: Vec<usize> = files
-        .iter()
-        .enumerate()
-        .filter(|(_, (p, _))| p.ends_with(".md") && p.contains("instrument"))
-        .map(|(i, _)| i)
-        .collect();
+    let mds = rule_files(&files);
     assert!(mds.len() >= 6, "{} rule files", mds.len());
     for &i in [mds[0], mds[mds.len() / 2], mds[mds.len() - 1]].iter() {
         files[i].1 = files[i].1.replacen("when ", "when ((", 1);
@@ -109,12 +114,7 @@ fn threads_do_not_change_the_never_true_warnings() {
     let mut files = pack(1_500);
     // A condition that can never be true in a file early, one in the middle and the last
     // one: rules in different runs of the search.
-    let mds: Vec<usize> = files
-        .iter()
-        .enumerate()
-        .filter(|(_, (p, _))| p.ends_with(".md") && p.contains("instrument"))
-        .map(|(i, _)| i)
-        .collect();
+    let mds = rule_files(&files);
     for &i in [mds[0], mds[mds.len() / 2], mds[mds.len() - 1]].iter() {
         let text = std::mem::take(&mut files[i].1);
         let mut done = 0;
