@@ -786,60 +786,10 @@ impl<'p> Asker<'p> {
             }
             n
         };
-        let one_word = self.use_kill && !self.kill_need1.is_empty();
-        let (count, redirect) = (
-            self.count.first().copied().unwrap_or(0),
-            self.redirect.first().copied().unwrap_or(0),
-        );
-        // Counts of the fast path below, plane `k` holding bit `k` of each slot's count: a
-        // carry-save add per rule, the same few steps whatever the data (no branch to
-        // mispredict per fact, no chain of increments in memory).
-        let mut planes = [0u64; 32];
-        let depth = (u32::BITS - u32::try_from(n).unwrap_or(u32::MAX).leading_zeros()) as usize;
         for &ci in &open[..n] {
-            let ci = ci as usize;
-            if one_word {
-                // The common case in one pass: a rule of the kill layout without
-                // displacers, whose facts need no gate to be followed.
-                let (w, mask) = self.kill_rule.get(ci).copied().unwrap_or((0, 0));
-                let (d0, d1) = self.disp_of.get(ci).copied().unwrap_or((0, 0));
-                if mask != 0 && d0 == d1 {
-                    let dead = o.conj_dead.get(w as usize).copied().unwrap_or(u64::MAX);
-                    // The rule's conjunctions are consecutive bits of one word.
-                    let shift = mask.trailing_zeros();
-                    let live = (mask & !dead) >> shift;
-                    let c0 = w as usize * 64 + shift as usize;
-                    let needs = self
-                        .kill_need1
-                        .get(c0..c0 + mask.count_ones() as usize)
-                        .unwrap_or(&[]);
-                    let mut acc = 0u64;
-                    for (j, need) in needs.iter().enumerate() {
-                        acc |= need & 0u64.wrapping_sub((live >> j) & 1);
-                    }
-                    if acc & redirect == 0 {
-                        let mut carry = acc & count;
-                        for plane in planes.iter_mut().take(depth) {
-                            let next = *plane & carry;
-                            *plane ^= carry;
-                            carry = next;
-                        }
-                        continue;
-                    }
-                }
-            }
             self.begin_item();
-            self.need_rule(ci, o, case, 0);
+            self.need_rule(ci as usize, o, case, 0);
             self.end_item(o, case);
-        }
-        for (k, &plane) in planes.iter().enumerate().take(depth) {
-            let mut m = plane;
-            while m != 0 {
-                if let Some(x) = self.slot_score.get_mut(m.trailing_zeros() as usize) {
-                    *x += 1 << k;
-                }
-                m &= m - 1;
-            }
         }
         self.open = open;
         for it in &o.items {
