@@ -94,17 +94,7 @@ impl App {
     /// An app over loaded packs and an open store.
     pub fn new(pack: Pack, store: Store) -> Result<App, String> {
         let cat = i18n::Catalog::new()?;
-        let stamps = pack
-            .model
-            .packs
-            .iter()
-            .zip(&pack.digests)
-            .map(|(p, d)| PackStamp {
-                id: p.id.clone(),
-                version: p.version.clone(),
-                digest: d.clone(),
-            })
-            .collect();
+        let stamps = passerelle_cases::snapshot::stamps(&pack);
         let docs = documents::Docs::load(&pack)?;
         let cases = cases::CaseLog::new(&pack)?;
         Ok(App {

@@ -61,6 +61,18 @@ fn pack(rules: usize) -> Vec<(String, String)> {
     })
 }
 
+/// Checks `files` on one thread and on each of `threads`: the same diagnostics, in the same
+/// order, and the same model. Returns the diagnostics.
+fn same_for_every_thread_count(files: &[(String, String)], threads: &[usize]) -> Vec<String> {
+    let (model1, diags1) = run(files, 1);
+    for &t in threads {
+        let (model, diags) = run(files, t);
+        assert_eq!(diags, diags1, "{t} threads");
+        assert!(model == model1, "{t} threads: the model differs");
+    }
+    diags1
+}
+
 /// Indexes of the files holding rules.
 fn rule_files(files: &[(String, String)]) -> Vec<usize> {
     files
@@ -79,13 +91,8 @@ fn threads_do_not_change_a_valid_pack() {
         bytes > 512 * 1024,
         "the pack is too small to be split: {bytes}"
     );
-    let (model1, diags1) = run(&files, 1);
-    assert!(diags1.is_empty(), "{diags1:?}");
-    for threads in [2, 3, 8] {
-        let (model, diags) = run(&files, threads);
-        assert_eq!(diags, diags1, "{threads} threads");
-        assert!(model == model1, "{threads} threads: the model differs");
-    }
+    let diags = same_for_every_thread_count(&files, &[2, 3, 8]);
+    assert!(diags.is_empty(), "{diags:?}");
 }
 
 #[test]
@@ -100,13 +107,8 @@ fn threads_do_not_change_errors_or_their_order() {
             .1
             .replacen("must {", "must {\n  unknown_field 1", 1);
     }
-    let (model1, diags1) = run(&files, 1);
-    assert!(diags1.len() >= 6, "{diags1:?}");
-    for threads in [2, 4] {
-        let (model, diags) = run(&files, threads);
-        assert_eq!(diags, diags1, "{threads} threads");
-        assert!(model == model1, "{threads} threads: the model differs");
-    }
+    let diags = same_for_every_thread_count(&files, &[2, 4]);
+    assert!(diags.len() >= 6, "{diags:?}");
 }
 
 #[test]
@@ -131,15 +133,7 @@ fn threads_do_not_change_the_never_true_warnings() {
         }
         assert_eq!(done, 2);
     }
-    let (model1, diags1) = run(&files, 1);
-    let never: Vec<&String> = diags1
-        .iter()
-        .filter(|d| d.starts_with("never-true"))
-        .collect();
-    assert!(never.len() >= 6, "{diags1:?}");
-    for threads in [2, 3, 8] {
-        let (model, diags) = run(&files, threads);
-        assert_eq!(diags, diags1, "{threads} threads");
-        assert!(model == model1, "{threads} threads: the model differs");
-    }
+    let diags = same_for_every_thread_count(&files, &[2, 3, 8]);
+    let never = diags.iter().filter(|d| d.starts_with("never-true")).count();
+    assert!(never >= 6, "{diags:?}");
 }
