@@ -140,8 +140,10 @@ pub(crate) fn layout_key(plan: &Arc<Plan>) -> usize {
 impl Prepared {
     /// Lays out `p`.
     pub fn new(p: &Program) -> Prepared {
+        let mut plan = Plan::new(p);
+        plan.ask = crate::next::KillAsk::new(p, &plan).map(Arc::new);
         Prepared {
-            plan: Arc::new(Plan::new(p)),
+            plan: Arc::new(plan),
             of: ProgramKey::of(p),
         }
     }
@@ -244,6 +246,9 @@ pub(crate) struct Plan {
     /// `RulePlan::kill_plain` is set.
     pub(crate) kill_need: Vec<(u32, u32)>,
     pub(crate) kill_need_masks: Vec<(u32, u64)>,
+    /// What the kill layout gives the next question (made with the shared layout,
+    /// [`Prepared::new`]).
+    pub(crate) ask: Option<Arc<crate::next::KillAsk>>,
 }
 
 /// Most words of conjunctions for the kill layout.
@@ -367,6 +372,7 @@ impl Plan {
             kill_others: Vec::new(),
             kill_need: Vec::new(),
             kill_need_masks: Vec::new(),
+            ask: None,
         };
         // Tables.
         for tb in &p.tables {

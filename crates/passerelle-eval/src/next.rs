@@ -27,10 +27,11 @@
 //! Without it, each open rule's literals are walked.
 
 use crate::case::Case;
-use crate::engine::{Evaluator, Outcome, Prepared, Status, cond, layout_key};
+use crate::engine::{Evaluator, Outcome, Plan, Prepared, Status, cond, layout_key};
 use passerelle_check::model::{FactId, GroupId, MythId, RuleId};
 use passerelle_check::semantics::Tri;
 use passerelle_ir::{Cond, Deps, Lit, MAX_PROBES, Program, ReachSlot, SlotTy, Tape};
+use std::sync::Arc;
 
 /// What is asked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -102,33 +103,134 @@ pub struct Asker<'p> {
     /// layout alive so that its key in outcomes names it alone.
     layout: Option<Prepared>,
     layout_key: usize,
-    /// Per compiled rule: its word and bits of conjunctions in the kill layout, when every
-    /// atom of the rule is plain (0 otherwise); per conjunction, its fact slots (a range
-    /// of `kill_masks`).
-    kill_rule: Vec<(u32, u64)>,
-    kill_need: Vec<(u32, u32)>,
-    kill_masks: Vec<(u32, u64)>,
+    /// What the layout's kill layout gives the next question (`Plan::ask`), when there is
+    /// one.
+    kill: Option<Arc<KillAsk>>,
+    /// Scratch: the askers counted by conjunction, per word.
+    bulk: Vec<u64>,
+}
+
+/// What the evaluator's kill layout gives the next question, made once per layout
+/// (`Plan::ask`, built by [`Prepared::new`]) and shared by every asker of the pack.
+pub(crate) struct KillAsk {
+    /// Words of conjunctions.
+    k: usize,
+    /// Per compiled rule: its word and bits of conjunctions, when every atom of the rule is
+    /// plain (0 otherwise).
+    rule: Vec<(u32, u64)>,
+    /// Per conjunction: its fact slots, a range of `masks` (fact-slot word and bits).
+    need: Vec<(u32, u32)>,
+    masks: Vec<(u32, u64)>,
     /// With at most 64 fact slots: each conjunction's fact slots as one word.
-    kill_need1: Vec<u64>,
-    /// Whether the outcome at hand comes from that layout.
-    use_kill: bool,
-    /// Counting by conjunctions (kill layout). `bulk_conjs`: the conjunctions of the
-    /// askers that have one conjunction, plain atoms and no displacers (their item is
-    /// their conjunction); `slot_conjs`: per fact slot, the conjunctions that read it
-    /// (`kill_k` words each); `conj_rule`: each conjunction's rule; `other_askers`: the
-    /// askers counted rule by rule; `in_force`: the dates between which every rule is in
-    /// force.
-    kill_k: usize,
+    need1: Vec<u64>,
+    /// Counting by conjunctions ([`Asker::score_bulk`]): the conjunctions of the askers
+    /// with plain atoms, at most [`BULK_CONJS`] conjunctions and no displacers;
+    /// `bulk_lead[(n - 1) * k + w]`, the first conjunction of each such asker with `n`
+    /// conjunctions (the others follow it in word `w`); per fact slot, the conjunctions that
+    /// read it (`k` words each); each conjunction's rule; each rule's word and bits of
+    /// conjunctions; the askers counted rule by rule; the dates between which every rule is
+    /// in force.
     bulk_conjs: Vec<u64>,
-    /// `bulk_lead[(n - 1) * kill_k + w]`: the first conjunction of each bulk asker with
-    /// `n` conjunctions (at most [`BULK_CONJS`]), whose conjunctions follow it in word `w`.
     bulk_lead: Vec<u64>,
-    kill_masks_of: Vec<(u32, u64)>,
     slot_conjs: Vec<u64>,
     conj_rule: Vec<u32>,
+    masks_of: Vec<(u32, u64)>,
     other_askers: Vec<u32>,
     in_force: (i64, i64),
-    bulk: Vec<u64>,
+}
+
+impl KillAsk {
+    /// For `plan`, the layout made for `p` (`None` without a kill layout).
+    pub(crate) fn new(p: &Program, plan: &Plan) -> Option<KillAsk> {
+        let k = plan.kill_words;
+        if k == 0 {
+            return None;
+        }
+        let n32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let need1 = if p.n_fact_slots <= 64 {
+            plan.kill_need
+                .iter()
+                .map(|&(x, y)| {
+                    let masks = plan.kill_need_masks.get(x as usize..y as usize);
+                    masks.unwrap_or(&[]).iter().fold(0, |acc, m| acc | m.1)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut ka = KillAsk {
+            k,
+            rule: plan
+                .rules
+                .iter()
+                .map(|rp| {
+                    if rp.kill_plain && rp.kill_mask != 0 {
+                        (rp.kill_word, rp.kill_mask)
+                    } else {
+                        (0, 0)
+                    }
+                })
+                .collect(),
+            need: plan.kill_need.clone(),
+            masks: plan.kill_need_masks.clone(),
+            need1,
+            bulk_conjs: vec![0; k],
+            bulk_lead: vec![0; BULK_CONJS * k],
+            slot_conjs: vec![0; p.n_fact_slots * k],
+            conj_rule: vec![u32::MAX; k * 64],
+            masks_of: plan
+                .rules
+                .iter()
+                .map(|rp| (rp.kill_word, rp.kill_mask))
+                .collect(),
+            other_askers: Vec::new(),
+            in_force: (plan.all_from, plan.all_to),
+        };
+        for (ci, rp) in plan.rules.iter().enumerate() {
+            let mut m = rp.kill_mask;
+            while m != 0 {
+                let c = rp.kill_word as usize * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                if let Some(x) = ka.conj_rule.get_mut(c) {
+                    *x = n32(ci);
+                }
+            }
+        }
+        for (c, &(x, y)) in plan.kill_need.iter().enumerate() {
+            for &(w, bits) in plan
+                .kill_need_masks
+                .get(x as usize..y as usize)
+                .unwrap_or(&[])
+            {
+                let mut m = bits;
+                while m != 0 {
+                    let s = w as usize * 64 + m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    if let Some(x) = ka.slot_conjs.get_mut(s * k + c / 64) {
+                        *x |= 1u64 << (c % 64);
+                    }
+                }
+            }
+        }
+        for (ci, (r, rp)) in p.rules.iter().zip(&plan.rules).enumerate() {
+            if !(r.obligation && r.verified && r.per_item.is_none()) {
+                continue;
+            }
+            let n = rp.kill_mask.count_ones() as usize;
+            if rp.kill_plain && (1..=BULK_CONJS).contains(&n) && r.displacers.is_empty() {
+                let w = rp.kill_word as usize;
+                if let Some(x) = ka.bulk_conjs.get_mut(w) {
+                    *x |= rp.kill_mask;
+                }
+                if let Some(x) = ka.bulk_lead.get_mut((n - 1) * k + w) {
+                    *x |= rp.kill_mask & rp.kill_mask.wrapping_neg();
+                }
+            } else {
+                ka.other_askers.push(n32(ci));
+            }
+        }
+        Some(ka)
+    }
 }
 
 /// Most conjunctions of an asker counted by conjunctions ([`Asker::score_bulk`]).
@@ -185,19 +287,7 @@ impl<'p> Asker<'p> {
             rule_ids: p.rules.iter().map(|r| (r.id.0, r.obligation)).collect(),
             layout: None,
             layout_key: 0,
-            kill_rule: Vec::new(),
-            kill_need: Vec::new(),
-            kill_masks: Vec::new(),
-            kill_need1: Vec::new(),
-            use_kill: false,
-            kill_k: 0,
-            bulk_conjs: Vec::new(),
-            bulk_lead: Vec::new(),
-            kill_masks_of: Vec::new(),
-            slot_conjs: Vec::new(),
-            conj_rule: Vec::new(),
-            other_askers: Vec::new(),
-            in_force: (0, -1),
+            kill: None,
             bulk: Vec::new(),
         };
         for r in &p.rules {
@@ -220,95 +310,11 @@ impl<'p> Asker<'p> {
     /// outcome instead of a walk over every open rule's literals.
     pub fn prepared(p: &'p Program, prep: &Prepared) -> Asker<'p> {
         let mut a = Asker::new(p);
-        if !prep.is_for(p) || prep.plan.kill_words == 0 {
+        let Some(kill) = prep.plan.ask.clone().filter(|_| prep.is_for(p)) else {
             return a;
-        }
-        let plan = &prep.plan;
-        a.kill_rule = plan
-            .rules
-            .iter()
-            .map(|rp| {
-                if rp.kill_plain && rp.kill_mask != 0 {
-                    (rp.kill_word, rp.kill_mask)
-                } else {
-                    (0, 0)
-                }
-            })
-            .collect();
-        a.kill_need.clone_from(&plan.kill_need);
-        a.kill_masks.clone_from(&plan.kill_need_masks);
-        if p.n_fact_slots <= 64 {
-            a.kill_need1 = plan
-                .kill_need
-                .iter()
-                .map(|&(x, y)| {
-                    let masks = plan.kill_need_masks.get(x as usize..y as usize);
-                    masks.unwrap_or(&[]).iter().fold(0, |acc, m| acc | m.1)
-                })
-                .collect();
-        }
-        // Counting by conjunctions.
-        let k = plan.kill_words;
-        a.kill_k = k;
-        a.bulk_conjs = vec![0; k];
-        a.slot_conjs = vec![0; p.n_fact_slots * k];
-        a.conj_rule = vec![u32::MAX; k * 64];
-        for (ci, rp) in plan.rules.iter().enumerate() {
-            let mut m = rp.kill_mask;
-            while m != 0 {
-                let c = rp.kill_word as usize * 64 + m.trailing_zeros() as usize;
-                m &= m - 1;
-                if let Some(x) = a.conj_rule.get_mut(c) {
-                    *x = u32::try_from(ci).unwrap_or(u32::MAX);
-                }
-            }
-        }
-        for (c, &(x, y)) in plan.kill_need.iter().enumerate() {
-            for &(w, bits) in plan
-                .kill_need_masks
-                .get(x as usize..y as usize)
-                .unwrap_or(&[])
-            {
-                let mut m = bits;
-                while m != 0 {
-                    let s = w as usize * 64 + m.trailing_zeros() as usize;
-                    m &= m - 1;
-                    if let Some(x) = a.slot_conjs.get_mut(s * k + c / 64) {
-                        *x |= 1u64 << (c % 64);
-                    }
-                }
-            }
-        }
-        a.bulk_lead = vec![0; BULK_CONJS * k];
-        a.kill_masks_of = plan
-            .rules
-            .iter()
-            .map(|rp| (rp.kill_word, rp.kill_mask))
-            .collect();
-        let askers = std::mem::take(&mut a.askers);
-        for &ci in &askers {
-            let rp = plan.rules.get(ci as usize);
-            let (d0, d1) = a.disp_of.get(ci as usize).copied().unwrap_or((0, 0));
-            match rp {
-                Some(rp)
-                    if rp.kill_plain
-                        && (1..=BULK_CONJS as u32).contains(&rp.kill_mask.count_ones())
-                        && d0 == d1 =>
-                {
-                    let (w, n) = (rp.kill_word as usize, rp.kill_mask.count_ones() as usize);
-                    if let Some(x) = a.bulk_conjs.get_mut(w) {
-                        *x |= rp.kill_mask;
-                    }
-                    if let Some(x) = a.bulk_lead.get_mut((n - 1) * k + w) {
-                        *x |= rp.kill_mask & rp.kill_mask.wrapping_neg();
-                    }
-                }
-                _ => a.other_askers.push(ci),
-            }
-        }
-        a.askers = askers;
-        a.in_force = (plan.all_from, plan.all_to);
-        a.bulk = vec![0; k];
+        };
+        a.bulk = vec![0; kill.k];
+        a.kill = Some(kill);
         a.layout_key = layout_key(&prep.plan);
         a.layout = Some(prep.clone());
         a
@@ -320,16 +326,16 @@ impl<'p> Asker<'p> {
     /// (with every fact answered); a live conjunction with every fact answered adds
     /// nothing. Those reading a fact behind a gate still unknown go to `open`, counted
     /// rule by rule.
-    fn score_bulk(&mut self, o: &Outcome, open: &mut Vec<u32>) {
-        let k = self.kill_k;
+    fn score_bulk(&mut self, ka: &KillAsk, o: &Outcome, open: &mut Vec<u32>) {
+        let k = ka.k;
         for (i, b) in self.bulk.iter_mut().enumerate() {
-            let alive = self.bulk_conjs[i] & !o.conj_dead.get(i).copied().unwrap_or(u64::MAX);
+            let alive = ka.bulk_conjs[i] & !o.conj_dead.get(i).copied().unwrap_or(u64::MAX);
             // An asker with a conjunction true applies: all its conjunctions leave.
             let tru = alive & !o.conj_touch.get(i).copied().unwrap_or(0);
             let (mut any, mut gone) = (0u64, 0u64);
             for n in 0..BULK_CONJS {
                 any |= tru >> n;
-                let lead = self.bulk_lead.get(n * k + i).copied().unwrap_or(0);
+                let lead = ka.bulk_lead.get(n * k + i).copied().unwrap_or(0);
                 // (Each lead bit spread over its asker's `n + 1` bits.)
                 gone |= (any & lead).wrapping_mul((1u64 << (n + 1)) - 1);
             }
@@ -342,15 +348,11 @@ impl<'p> Asker<'p> {
                 let s = w * 64 + m.trailing_zeros() as usize;
                 m &= m - 1;
                 for i in 0..k {
-                    let reads = self.slot_conjs.get(s * k + i).copied().unwrap_or(0);
+                    let reads = ka.slot_conjs.get(s * k + i).copied().unwrap_or(0);
                     while self.bulk[i] & reads != 0 {
                         let c = i * 64 + (self.bulk[i] & reads).trailing_zeros() as usize;
-                        let ci = self.conj_rule.get(c).copied().unwrap_or(u32::MAX);
-                        let (rw, rm) = self
-                            .kill_masks_of
-                            .get(ci as usize)
-                            .copied()
-                            .unwrap_or((0, 0));
+                        let ci = ka.conj_rule.get(c).copied().unwrap_or(u32::MAX);
+                        let (rw, rm) = ka.masks_of.get(ci as usize).copied().unwrap_or((0, 0));
                         let rm = if rw as usize == i { rm } else { 0 } | (1u64 << (c % 64));
                         self.bulk[i] &= !rm;
                         if o.status.get(ci as usize) == Some(&Status::Undetermined) {
@@ -367,7 +369,7 @@ impl<'p> Asker<'p> {
             while m != 0 {
                 let s = w * 64 + m.trailing_zeros() as usize;
                 m &= m - 1;
-                let reads = self.slot_conjs.get(s * k..s * k + k).unwrap_or(&[]);
+                let reads = ka.slot_conjs.get(s * k..s * k + k).unwrap_or(&[]);
                 let mut total = 0u32;
                 for (i, (b, x)) in self.bulk.iter().zip(reads).enumerate() {
                     let live = b & x;
@@ -379,7 +381,7 @@ impl<'p> Asker<'p> {
                         if n > 0 {
                             any |= live >> n;
                         }
-                        let lead = self.bulk_lead.get(n * k + i).copied().unwrap_or(0);
+                        let lead = ka.bulk_lead.get(n * k + i).copied().unwrap_or(0);
                         total += (any & lead).count_ones();
                     }
                 }
@@ -388,7 +390,7 @@ impl<'p> Asker<'p> {
                 }
             }
         }
-        for &ci in &self.other_askers {
+        for &ci in &ka.other_askers {
             if o.status.get(ci as usize) == Some(&Status::Undetermined) {
                 open.push(ci);
             }
@@ -655,28 +657,31 @@ impl<'p> Asker<'p> {
         }
     }
 
-    fn need_rule(&mut self, ci: usize, o: &Outcome, case: &Case, depth: usize) {
+    fn need_rule(
+        &mut self,
+        ka: Option<&KillAsk>,
+        ci: usize,
+        o: &Outcome,
+        case: &Case,
+        depth: usize,
+    ) {
         // With the kill layout, the rule's conjunctions still alive are known: each needs
         // its facts (the answered ones are left out when counting).
-        let kill = if self.use_kill {
-            self.kill_rule.get(ci).copied().unwrap_or((0, 0))
-        } else {
-            (0, 0)
-        };
-        if kill.1 != 0 {
+        let kill = ka.and_then(|ka| ka.rule.get(ci).copied()).unwrap_or((0, 0));
+        if let (Some(ka), true) = (ka, kill.1 != 0) {
             let dead = o
                 .conj_dead
                 .get(kill.0 as usize)
                 .copied()
                 .unwrap_or(u64::MAX);
             let mut m = kill.1 & !dead;
-            if !self.kill_need1.is_empty() {
+            if !ka.need1.is_empty() {
                 // One word of fact slots.
                 let mut acc = 0u64;
                 while m != 0 {
                     let c = kill.0 as usize * 64 + m.trailing_zeros() as usize;
                     m &= m - 1;
-                    acc |= self.kill_need1.get(c).copied().unwrap_or(0);
+                    acc |= ka.need1.get(c).copied().unwrap_or(0);
                 }
                 if acc != 0 {
                     add_bits(&mut self.item, &mut self.touched, 0, acc);
@@ -685,8 +690,8 @@ impl<'p> Asker<'p> {
             while m != 0 {
                 let c = kill.0 as usize * 64 + m.trailing_zeros() as usize;
                 m &= m - 1;
-                let (a, b) = self.kill_need.get(c).copied().unwrap_or((0, 0));
-                for &(w, bits) in self.kill_masks.get(a as usize..b as usize).unwrap_or(&[]) {
+                let (a, b) = ka.need.get(c).copied().unwrap_or((0, 0));
+                for &(w, bits) in ka.masks.get(a as usize..b as usize).unwrap_or(&[]) {
                     add_bits(&mut self.item, &mut self.touched, w, bits);
                 }
             }
@@ -701,7 +706,7 @@ impl<'p> Asker<'p> {
             let d = self.disps[i as usize];
             let di = (d & !PER_ITEM) as usize;
             if d & PER_ITEM != 0 || o.holds[di] == Tri::Unknown {
-                self.need_rule(di, o, case, depth + 1);
+                self.need_rule(ka, di, o, case, depth + 1);
             }
         }
     }
@@ -765,16 +770,21 @@ impl<'p> Asker<'p> {
         self.slot_score.iter_mut().for_each(|x| *x = 0);
         self.group_score.iter_mut().for_each(|x| *x = 0);
         self.classify(case, o);
-        self.use_kill = self.layout_key != 0 && o.layout == self.layout_key;
+        // (A clone of the shared tables' handle, so that they can be read while the scratch
+        // is written.)
+        let kill = self
+            .kill
+            .clone()
+            .filter(|_| self.layout_key != 0 && o.layout == self.layout_key);
+        let ka = kill.as_deref();
         let mut open = std::mem::take(&mut self.open);
         open.clear();
-        let n = if self.use_kill
-            && self.kill_k > 0
-            && self.in_force.0 <= o.as_of
-            && o.as_of <= self.in_force.1
+        let n = if let Some(ka) = ka
+            && ka.in_force.0 <= o.as_of
+            && o.as_of <= ka.in_force.1
         {
             // Most askers at once, by conjunction; the others below.
-            self.score_bulk(o, &mut open);
+            self.score_bulk(ka, o, &mut open);
             open.len()
         } else {
             // The undetermined ones, gathered without a branch per rule.
@@ -788,7 +798,7 @@ impl<'p> Asker<'p> {
         };
         for &ci in &open[..n] {
             self.begin_item();
-            self.need_rule(ci as usize, o, case, 0);
+            self.need_rule(ka, ci as usize, o, case, 0);
             self.end_item(o, case);
         }
         self.open = open;
@@ -796,7 +806,7 @@ impl<'p> Asker<'p> {
             let r = &p.rules[it.rule as usize];
             if r.obligation && r.verified && it.status == Status::Undetermined {
                 self.begin_item();
-                self.need_rule(it.rule as usize, o, case, 0);
+                self.need_rule(ka, it.rule as usize, o, case, 0);
                 self.end_item(o, case);
             }
         }
