@@ -43,8 +43,6 @@ pub struct Outcome {
     pub status: Vec<Status>,
     /// Displacer of each displaced rule.
     pub by: Vec<u32>,
-    /// Whether each (whole-project) rule holds: its condition true and nothing displacing it.
-    pub holds: Vec<Tri>,
     /// Per-item rule results.
     pub items: Vec<ItemStatus>,
     /// Relevance of each myth.
@@ -75,7 +73,23 @@ pub struct Outcome {
     pub(crate) conj_touch: Vec<u64>,
 }
 
+/// Whether a rule holds (its condition true and nothing displacing it), by its status:
+/// a rule that applies holds, one still undetermined may, and the others do not. (So the
+/// evaluation writes one byte per rule.)
+const STATUS_HOLDS: [Tri; 5] = [Tri::False, Tri::False, Tri::True, Tri::Unknown, Tri::False];
+
+#[inline(always)]
+fn holds_of(s: Status) -> Tri {
+    STATUS_HOLDS[s as usize]
+}
+
 impl Outcome {
+    /// Whether a (whole-project) compiled rule holds: its condition true and nothing
+    /// displacing it.
+    pub fn holds(&self, ci: usize) -> Tri {
+        self.status.get(ci).map_or(Tri::False, |s| holds_of(*s))
+    }
+
     /// The truth of an atom (bit position).
     pub fn atom(&self, bit: u32) -> Tri {
         let (w, b) = ((bit / 64) as usize, bit % 64);
@@ -158,6 +172,7 @@ impl std::fmt::Debug for Prepared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Prepared")
             .field("rules", &self.plan.rules.len())
+            .field("complete_answers", &self.plan.complete_layout())
             .finish_non_exhaustive()
     }
 }
@@ -171,6 +186,10 @@ impl std::fmt::Debug for Prepared {
 ///   conjunction and when it ends a rule, so a run is decided by a single pass over the
 ///   stream without dispatch, pointer chasing or per-conjunction bounds. Other rules (stack
 ///   programs, per-item rules, conditions never true) keep the generic path.
+/// - **Layouts by table lookups** when every atom is a table's: the *kill layout*
+///   (`kill_words`: each table value gives the conjunctions it makes false) and, for
+///   complete answers, the *rule planes* (`plane_words`: the same, numbered by rule, so
+///   the rules are decided word by word and their statuses written eight at a time).
 pub(crate) struct Plan {
     /// Tables, grouped by way: `table_groups[k]` is the range of way `k` (in the order of
     /// [`TableWay`]).
@@ -240,6 +259,19 @@ pub(crate) struct Plan {
     kill_others: Vec<u32>,
     /// Per atom of set tables: killed when the atom is true, then when it is false.
     kill_atom: Vec<u64>,
+    /// Rule planes, for complete answers, when they fit in [`KILL_WORDS`] words: the same
+    /// tables (`plane_class`, `plane_atom`, `plane0`, entries of `plane_words` words
+    /// instead of `kill_words`, in the same order), but a conjunction is numbered by its
+    /// rule: conjunction `j` of compiled rule `ci` is bit `ci % 64` of word
+    /// `j * rule_words + ci / 64`. A rule then holds when its bit is alive in one of the
+    /// planes, so a case's flat rules are decided with a few word operations and their
+    /// statuses written eight at a time. Bits of rules that are not flat, and of
+    /// conjunctions a rule does not have, are always killed (`plane0`).
+    plane_words: usize,
+    rule_words: usize,
+    plane0: Vec<u64>,
+    plane_class: Vec<u64>,
+    plane_atom: Vec<u64>,
     /// Per conjunction of the kill layout: the fact slots of its atoms, as a range of
     /// `kill_need_masks` (fact-slot word and bits), for the next question. Its atoms are
     /// all plain ([`passerelle_ir::Reach::plain_atoms`]) when its rule's
@@ -271,14 +303,14 @@ struct TablePlan {
     slot: u32,
     word: u32,
     shift: u32,
-    /// Offset of the table's bits in `table_bits`, and their number.
+    /// Offset of the table's bits in `table_bits`, and their number: per value (value
+    /// tables), per rank (cut tables), or sixteen per group of four options (set tables:
+    /// the atoms each combination of the group makes true).
     bits: u32,
     n_bits: u32,
     /// Offset of the cut points in `table_cuts`, and their number.
     cuts: u32,
     n_cuts: u32,
-    /// Set tables: the options that select any atom.
-    set_mask: u64,
     known_true: u64,
     unknown_true: u64,
     value_mask: u64,
@@ -368,6 +400,11 @@ impl Plan {
             kill_state: Vec::new(),
             kill_class: Vec::new(),
             kill_atom: Vec::new(),
+            plane_words: 0,
+            rule_words: 0,
+            plane0: Vec::new(),
+            plane_class: Vec::new(),
+            plane_atom: Vec::new(),
             kill_simple: Vec::new(),
             kill_others: Vec::new(),
             kill_need: Vec::new(),
@@ -377,7 +414,7 @@ impl Plan {
         // Tables.
         for tb in &p.tables {
             let (bits, cuts) = (n32(plan.table_bits.len()), n32(plan.table_cuts.len()));
-            let mut set_mask = 0u64;
+            let mut n_cuts = 0;
             let way = match &tb.kind {
                 TableKind::ByValue(b) => {
                     plan.table_bits.extend_from_slice(b);
@@ -385,6 +422,7 @@ impl Plan {
                 }
                 TableKind::Cuts { cuts: c, bits: b } => {
                     plan.table_cuts.extend_from_slice(c);
+                    n_cuts = n32(c.len());
                     plan.table_bits.extend_from_slice(b);
                     // `bits[rank]` for every rank 0..=cuts.len().
                     plan.table_bits.extend(std::iter::repeat_n(
@@ -394,13 +432,21 @@ impl Plan {
                     TableWay::Cuts
                 }
                 TableKind::SetElems(per) => {
-                    plan.table_bits.extend_from_slice(per);
-                    set_mask = per
-                        .iter()
-                        .enumerate()
-                        .take(64)
-                        .filter(|(_, b)| **b != 0)
-                        .fold(0u64, |m, (i, _)| m | (1u64 << i));
+                    // By groups of four options: the atoms each combination makes true,
+                    // so that a set value costs one lookup per group and no loop over
+                    // its elements (whose count is data, a branch to mispredict).
+                    let per = &per[..per.len().min(64)];
+                    for chunk in per.chunks(4) {
+                        for x in 0..16usize {
+                            plan.table_bits.push(
+                                chunk
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(j, _)| x & (1 << j) != 0)
+                                    .fold(0, |m, (_, b)| m | b),
+                            );
+                        }
+                    }
                     TableWay::SetElems
                 }
                 TableKind::KnownOnly => TableWay::KnownOnly,
@@ -423,8 +469,7 @@ impl Plan {
                 bits,
                 n_bits: n32(plan.table_bits.len()) - bits,
                 cuts,
-                n_cuts: n32(plan.table_cuts.len()) - cuts,
-                set_mask,
+                n_cuts,
                 known_true: if ok { tb.known_true } else { 0 },
                 unknown_true: if ok { tb.unknown_true } else { 0 },
                 value_mask: tb.value_mask,
@@ -440,7 +485,9 @@ impl Plan {
                 *w |= 1u64 << (cx.atom % 64);
             }
         }
-        plan.tables.sort_by_key(|tb| tb.way as u8);
+        // By way, then word (the kill layout's table pass gathers a word's bits while
+        // the tables stay on it).
+        plan.tables.sort_by_key(|tb| (tb.way as u8, tb.word));
         for (k, g) in plan.table_groups.iter_mut().enumerate() {
             let start = plan.tables.partition_point(|tb| (tb.way as usize) < k);
             let end = plan.tables.partition_point(|tb| (tb.way as usize) <= k);
@@ -660,23 +707,10 @@ impl Plan {
             return;
         }
         let k = k.next_power_of_two();
-        // The conjunctions killed when the atoms `truth` of word `w` (among `bits`) are
-        // the true ones.
-        let killed = |w: u32, bits: u64, truth: u64| {
-            let mut out = vec![0u64; k];
-            for (c, ls) in conj_lits.iter().enumerate() {
-                let dead = ls.iter().any(|&(lw, pos, neg)| {
-                    lw == w && ((pos & bits & !truth) | (neg & bits & truth)) != 0
-                });
-                if dead {
-                    out[c / 64] |= 1u64 << (c % 64);
-                }
-            }
-            out
-        };
+        let killed =
+            |w: u32, bits: u64, truth: u64| killed_conjs(&conj_lits, k, w, bits, truth, Some);
         let mut kill0 = vec![0u64; k];
-        let mut kill_class = Vec::new();
-        let mut kill_atom = Vec::new();
+        let (mut n_class, mut n_atom) = (0u32, 0u32);
         let mut kill_state = Vec::with_capacity(self.tables.len() * 3 * k);
         for tb in &mut self.tables {
             let sh = |m: u64| m << tb.shift;
@@ -697,26 +731,18 @@ impl Plan {
             kill_state.extend(touch);
             match tb.way {
                 TableWay::ByValue | TableWay::Cuts => {
-                    tb.kills = u32::try_from(kill_class.len() / (k + 1)).unwrap_or(u32::MAX);
-                    let bits = &self.table_bits[tb.bits as usize..(tb.bits + tb.n_bits) as usize];
-                    for &vb in bits.iter().chain(std::iter::once(&0)) {
-                        kill_class.push(sh(vb | tb.known_true));
-                        kill_class.extend(killed(tb.word, vm, sh(vb)));
-                    }
+                    tb.kills = n_class;
+                    n_class += tb.n_bits + 1;
                 }
                 TableWay::SetElems => {
-                    tb.kills = u32::try_from(kill_atom.len() / (2 * k)).unwrap_or(u32::MAX);
-                    let mut m = tb.value_mask;
-                    while m != 0 {
-                        let a = sh(1u64 << m.trailing_zeros());
-                        kill_atom.extend(killed(tb.word, a, a));
-                        kill_atom.extend(killed(tb.word, a, 0));
-                        m &= m - 1;
-                    }
+                    tb.kills = n_atom;
+                    n_atom += tb.value_mask.count_ones();
                 }
                 TableWay::KnownOnly => {}
             }
         }
+        let (kill_class, kill_atom) = self.class_entries(&killed);
+        self.build_planes(&conj_lits);
         // What each conjunction needs: the fact slots of its atoms.
         self.kill_need.clear();
         self.kill_need_masks.clear();
@@ -763,6 +789,107 @@ impl Plan {
         self.kill_atom = kill_atom;
     }
 
+    /// The entries of the value classes (value and cut tables: the true bits, then what
+    /// `killed` gives) and of the atoms of set tables (killed when true, then when false),
+    /// table after table, in the order of `TablePlan::kills`.
+    fn class_entries(&self, killed: &dyn Fn(u32, u64, u64) -> Vec<u64>) -> (Vec<u64>, Vec<u64>) {
+        let (mut class, mut atom) = (Vec::new(), Vec::new());
+        for tb in &self.tables {
+            let sh = |m: u64| m << tb.shift;
+            let vm = sh(tb.value_mask);
+            match tb.way {
+                TableWay::ByValue | TableWay::Cuts => {
+                    let bits = &self.table_bits[tb.bits as usize..(tb.bits + tb.n_bits) as usize];
+                    for &vb in bits.iter().chain(std::iter::once(&0)) {
+                        class.push(sh(vb | tb.known_true));
+                        class.extend(killed(tb.word, vm, sh(vb)));
+                    }
+                }
+                TableWay::SetElems => {
+                    let mut m = tb.value_mask;
+                    while m != 0 {
+                        let a = sh(1u64 << m.trailing_zeros());
+                        atom.extend(killed(tb.word, a, a));
+                        atom.extend(killed(tb.word, a, 0));
+                        m &= m - 1;
+                    }
+                }
+                TableWay::KnownOnly => {}
+            }
+        }
+        (class, atom)
+    }
+
+    /// Builds the rule planes (see `Plan::plane_words`) from the kill layout's
+    /// conjunctions (`conj_lits`, numbered by `RulePlan::kill_word` / `kill_mask`).
+    fn build_planes(&mut self, conj_lits: &[Vec<(u32, u64, u64)>]) {
+        self.plane_words = 0;
+        let rw = self.rules.len().div_ceil(64).max(1);
+        let most = self
+            .rules
+            .iter()
+            .filter(|rp| rp.way == Way::Flat)
+            .map(|rp| rp.kill_mask.count_ones() as usize)
+            .max()
+            .unwrap_or(0);
+        if most == 0 || most * rw > KILL_WORDS {
+            return;
+        }
+        let k = (most * rw).next_power_of_two();
+        // Each conjunction's bit in the planes.
+        let mut at = vec![usize::MAX; conj_lits.len()];
+        let mut plane0 = vec![u64::MAX; k];
+        for (ci, rp) in self.rules.iter().enumerate() {
+            if rp.way != Way::Flat {
+                continue;
+            }
+            let first = rp.kill_word as usize * 64 + rp.kill_mask.trailing_zeros() as usize;
+            for j in 0..rp.kill_mask.count_ones() as usize {
+                let bit = (j * rw + ci / 64) * 64 + ci % 64;
+                if let Some(a) = at.get_mut(first + j) {
+                    *a = bit;
+                }
+                plane0[bit / 64] &= !(1u64 << (bit % 64));
+            }
+        }
+        let killed = |w: u32, bits: u64, truth: u64| {
+            killed_conjs(conj_lits, k, w, bits, truth, |c| {
+                at.get(c).copied().filter(|b| *b != usize::MAX)
+            })
+        };
+        for tb in &self.tables {
+            let sh = |m: u64| m << tb.shift;
+            let known = killed(
+                tb.word,
+                sh(tb.known_true | tb.unknown_true),
+                sh(tb.known_true),
+            );
+            for (a, b) in plane0.iter_mut().zip(&known) {
+                *a |= b;
+            }
+        }
+        let (class, atom) = self.class_entries(&killed);
+        self.plane_words = k;
+        self.rule_words = rw;
+        self.plane0 = plane0;
+        self.plane_class = class;
+        self.plane_atom = atom;
+    }
+
+    /// Which layout decides the rules for complete answers: `planes`, `kill`, `dense` or
+    /// `runs` (in the order they are tried).
+    fn complete_layout(&self) -> &'static str {
+        if self.all_known_ok && self.plane_words > 0 {
+            "planes"
+        } else if self.all_known_ok && self.kill_words > 0 {
+            "kill"
+        } else if self.dense_words > 0 {
+            "dense"
+        } else {
+            "runs"
+        }
+    }
+
     /// Whether every atom is decided.
     fn decided(&self, t: &[u64], f: &[u64]) -> bool {
         self.two_valued
@@ -774,11 +901,57 @@ impl Plan {
     }
 }
 
+/// The conjunctions (`k` words, conjunction `c` at bit `bit_of(c)`) that are false when
+/// the atoms `truth` of word `w` (among `bits`) are the true ones.
+fn killed_conjs(
+    conj_lits: &[Vec<(u32, u64, u64)>],
+    k: usize,
+    w: u32,
+    bits: u64,
+    truth: u64,
+    bit_of: impl Fn(usize) -> Option<usize>,
+) -> Vec<u64> {
+    let mut out = vec![0u64; k];
+    for (c, ls) in conj_lits.iter().enumerate() {
+        let dead = ls
+            .iter()
+            .any(|&(lw, pos, neg)| lw == w && ((pos & bits & !truth) | (neg & bits & truth)) != 0);
+        if let Some(x) = bit_of(c)
+            .filter(|_| dead)
+            .and_then(|bit| out.get_mut(bit / 64).map(|x| (x, bit)))
+        {
+            *x.0 |= 1u64 << (x.1 % 64);
+        }
+    }
+    out
+}
+
 /// The kill layout's table pass (`K` words of conjunctions; every table's slot is known):
 /// the true bits of every atom, and the conjunctions some table makes false.
 fn kill_tables<const K: usize>(plan: &Plan, vals: &[i64], t: &mut [u64]) -> [u64; K] {
+    table_kills::<K>(
+        plan,
+        vals,
+        t,
+        &plan.kill0,
+        &plan.kill_class,
+        &plan.kill_atom,
+    )
+}
+
+/// The table pass of [`kill_tables`] over given entries (those of the kill layout or of
+/// the rule planes).
+#[inline(always)]
+fn table_kills<const K: usize>(
+    plan: &Plan,
+    vals: &[i64],
+    t: &mut [u64],
+    kill0: &[u64],
+    kill_class: &[u64],
+    kill_atom: &[u64],
+) -> [u64; K] {
     let mut kill = [0u64; K];
-    for (a, b) in kill.iter_mut().zip(&plan.kill0) {
+    for (a, b) in kill.iter_mut().zip(kill0) {
         *a = *b;
     }
     let group = |g: usize| {
@@ -793,10 +966,21 @@ fn kill_tables<const K: usize>(plan: &Plan, vals: &[i64], t: &mut [u64]) -> [u64
             }
         }
     };
-    let class = |tb: &TablePlan, cls: usize, kill: &mut [u64; K], t: &mut [u64]| {
+    // The true bits of a word are gathered in a register while the tables stay on that
+    // word (tables come in atom order within a group), then stored once: an `|=` into
+    // `t` per table would chain every table through a store and a load.
+    let mut word = (usize::MAX, 0u64);
+    let mut class = |tb: &TablePlan, cls: usize, kill: &mut [u64; K], t: &mut [u64]| {
         let at = (tb.kills as usize + cls) * (K + 1);
-        if let Some(e) = plan.kill_class.get(at..at + K + 1) {
-            t[tb.word as usize] |= e[0];
+        if let Some(e) = kill_class.get(at..at + K + 1) {
+            let w = tb.word as usize;
+            if w != word.0 {
+                if let Some(x) = t.get_mut(word.0) {
+                    *x |= word.1;
+                }
+                word = (w, 0);
+            }
+            word.1 |= e[0];
             add(kill, &e[1..]);
         }
     };
@@ -808,28 +992,21 @@ fn kill_tables<const K: usize>(plan: &Plan, vals: &[i64], t: &mut [u64]) -> [u64
     }
     for tb in group(1) {
         let v = vals[tb.slot as usize];
-        let cuts = plan
-            .table_cuts
-            .get(tb.cuts as usize..(tb.cuts + tb.n_cuts) as usize)
-            .unwrap_or(&[]);
-        let cls = rank(cuts, v);
+        let cls = cut_rank(&plan.table_cuts, tb, v);
         class(tb, cls, &mut kill, t);
     }
+    if let Some(x) = t.get_mut(word.0) {
+        *x |= word.1;
+    }
     for tb in group(2) {
-        let mut vb = 0u64;
-        let mut set = vals[tb.slot as usize] as u64 & tb.set_mask;
-        while set != 0 {
-            let e = set.trailing_zeros() as usize;
-            vb |= bits.get(tb.bits as usize + e).copied().unwrap_or(0);
-            set &= set - 1;
-        }
+        let vb = set_bits(bits, tb, vals[tb.slot as usize]);
         t[tb.word as usize] |= (vb | tb.known_true) << tb.shift;
         let mut m = tb.value_mask;
         let mut at = tb.kills as usize * 2 * K;
         while m != 0 {
             let bit = m & m.wrapping_neg();
             let off = if vb & bit != 0 { at } else { at + K };
-            add(&mut kill, plan.kill_atom.get(off..off + K).unwrap_or(&[]));
+            add(&mut kill, kill_atom.get(off..off + K).unwrap_or(&[]));
             at += 2 * K;
             m &= m - 1;
         }
@@ -882,21 +1059,9 @@ fn kill_tables_partial<const K: usize>(
         let v = vals[s];
         let cls = match tb.way {
             TableWay::ByValue => (v as u64).min(u64::from(tb.n_bits)) as usize,
-            TableWay::Cuts => {
-                let cuts = plan
-                    .table_cuts
-                    .get(tb.cuts as usize..(tb.cuts + tb.n_cuts) as usize)
-                    .unwrap_or(&[]);
-                rank(cuts, v)
-            }
+            TableWay::Cuts => cut_rank(&plan.table_cuts, tb, v),
             TableWay::SetElems => {
-                let mut vb = 0u64;
-                let mut set = v as u64 & tb.set_mask;
-                while set != 0 {
-                    let e = set.trailing_zeros() as usize;
-                    vb |= bits.get(tb.bits as usize + e).copied().unwrap_or(0);
-                    set &= set - 1;
-                }
+                let vb = set_bits(bits, tb, v);
                 let tv = (vb | tb.known_true) << tb.shift;
                 t[w] |= tv;
                 f[w] |= all & !tv;
@@ -928,6 +1093,25 @@ fn kill_tables_partial<const K: usize>(
     (kill, touch)
 }
 
+/// The atoms a set value makes true, from the table's lookups by groups of four options.
+#[inline(always)]
+fn set_bits(bits: &[u64], tb: &TablePlan, v: i64) -> u64 {
+    let tab = bits
+        .get(tb.bits as usize..(tb.bits + tb.n_bits) as usize)
+        .unwrap_or(&[]);
+    let v = v as u64;
+    tab.chunks_exact(16)
+        .enumerate()
+        .fold(0, |m, (c, per)| m | per[((v >> (4 * c)) & 15) as usize])
+}
+
+/// The number of a cut table's cut points at or below `v`.
+#[inline(always)]
+fn cut_rank(all: &[i64], tb: &TablePlan, v: i64) -> usize {
+    let (at, n) = (tb.cuts as usize, tb.n_cuts as usize);
+    rank(all.get(at..at + n).unwrap_or(&[]), v)
+}
+
 /// The number of cut points at or below `v` (sorted cuts): a branch-free count for short
 /// lists, a binary search for long ones.
 #[inline(always)]
@@ -939,9 +1123,8 @@ fn rank(cuts: &[i64], v: i64) -> usize {
     }
 }
 
-/// Statuses and truth of a flat rule without displacers, by whether it holds.
+/// Status of a flat rule without displacers, by whether it holds.
 const HOLDS_STATUS: [Status; 2] = [Status::NotApplies, Status::Applies];
-const HOLDS_TRI: [Tri; 2] = [Tri::False, Tri::True];
 
 /// The kill layout's rule pass: every rule in order, a flat rule holding when one of its
 /// conjunctions is alive (not killed).
@@ -956,7 +1139,6 @@ fn kill_rules<const K: usize>(
     as_of: i64,
     stack: &mut Vec<(bool, bool)>,
     status: &mut [Status],
-    holds: &mut [Tri],
     bys: &mut [u32],
 ) -> bool {
     let mut has_items = false;
@@ -981,7 +1163,6 @@ fn kill_rules<const K: usize>(
             let ci = ci as usize;
             let any = usize::from(alive[(w as usize) & (K - 1)] & mask != 0);
             status[ci] = HOLDS_STATUS[any];
-            holds[ci] = HOLDS_TRI[any];
         }
     } else {
         // By (an untouched conjunction is alive, a conjunction is alive): 0 false, 1
@@ -992,21 +1173,19 @@ fn kill_rules<const K: usize>(
             Status::NotApplies,
             Status::Applies,
         ];
-        const TRI: [Tri; 4] = [Tri::False, Tri::Unknown, Tri::False, Tri::True];
         for &(ci, w, mask) in &plan.kill_simple {
             let ci = ci as usize;
             let w = (w as usize) & (K - 1);
             let a = alive[w] & mask;
             let k = usize::from(a & !touch[w] != 0) << 1 | usize::from(a != 0);
             status[ci] = STATUS[k];
-            holds[ci] = TRI[k];
         }
     }
     if !(plan.all_from <= as_of && as_of <= plan.all_to) {
         for &(ci, _, _) in &plan.kill_simple {
             let rp = &plan.rules[ci as usize];
             if as_of < rp.from || as_of > rp.to {
-                not_in_force(ci as usize, status, holds);
+                not_in_force(ci as usize, status);
             }
         }
     }
@@ -1017,22 +1196,85 @@ fn kill_rules<const K: usize>(
         let disps = &plan.disps[rp.disps.0 as usize..rp.disps.1 as usize];
         if rp.way == Way::PerItem {
             has_items = true;
-            holds[ci] = Tri::Unknown;
             status[ci] = Status::Undetermined;
         } else if as_of < rp.from || as_of > rp.to {
-            not_in_force(ci, status, holds);
+            not_in_force(ci, status);
         } else if rp.way == Way::Flat {
-            finish_rule(
-                ci,
-                when(rp.kill_word, rp.kill_mask),
-                disps,
-                status,
-                holds,
-                bys,
-            );
+            finish_rule(ci, when(rp.kill_word, rp.kill_mask), disps, status, bys);
         } else {
             let when = cond(&p.rules[ci].cond, t, f, stack);
-            finish_rule(ci, when, disps, status, holds, bys);
+            finish_rule(ci, when, disps, status, bys);
+        }
+    }
+    has_items
+}
+
+/// Statuses, eight rules at a time, by which of them hold (bit `j` of the index: rule `j`).
+const SPREAD: [[Status; 8]; 256] = {
+    let mut out = [[Status::NotApplies; 8]; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut j = 0;
+        while j < 8 {
+            if (i >> j) & 1 == 1 {
+                out[i][j] = Status::Applies;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+/// The rule planes' rule pass (complete answers; `kill` from the planes' tables): a flat
+/// rule holds when its bit is alive in one of the planes. Every rule's status is first
+/// written from that, eight at a time; then the rules not in force, and the rules that
+/// are not flat or have displacers, are done one by one, in order.
+#[allow(clippy::too_many_arguments)]
+fn plane_rules(
+    plan: &Plan,
+    p: &Program,
+    kill: &[u64; KILL_WORDS],
+    t: &[u64],
+    f: &[u64],
+    as_of: i64,
+    stack: &mut Vec<(bool, bool)>,
+    status: &mut [Status],
+    bys: &mut [u32],
+) -> bool {
+    let rw = plan.rule_words;
+    let mut holds = [0u64; KILL_WORDS];
+    for (j, w) in kill[..plan.plane_words.min(KILL_WORDS)].iter().enumerate() {
+        holds[(j % rw) & (KILL_WORDS - 1)] |= !w;
+    }
+    for (i, ch) in status.chunks_mut(8).enumerate() {
+        let byte = (holds[(i / 8) & (KILL_WORDS - 1)] >> ((i % 8) * 8)) & 0xff;
+        ch.copy_from_slice(&SPREAD[byte as usize][..ch.len()]);
+    }
+    let holds_rule = |ci: usize| Tri::of(holds[(ci / 64) & (KILL_WORDS - 1)] >> (ci % 64) & 1 != 0);
+    if !(plan.all_from <= as_of && as_of <= plan.all_to) {
+        for &(ci, _, _) in &plan.kill_simple {
+            let rp = &plan.rules[ci as usize];
+            if as_of < rp.from || as_of > rp.to {
+                not_in_force(ci as usize, status);
+            }
+        }
+    }
+    let mut has_items = false;
+    for &ci in &plan.kill_others {
+        let ci = ci as usize;
+        let rp = &plan.rules[ci];
+        let disps = &plan.disps[rp.disps.0 as usize..rp.disps.1 as usize];
+        if rp.way == Way::PerItem {
+            has_items = true;
+            status[ci] = Status::Undetermined;
+        } else if as_of < rp.from || as_of > rp.to {
+            not_in_force(ci, status);
+        } else if rp.way == Way::Flat {
+            finish_rule(ci, holds_rule(ci), disps, status, bys);
+        } else {
+            let when = cond(&p.rules[ci].cond, t, f, stack);
+            finish_rule(ci, when, disps, status, bys);
         }
     }
     has_items
@@ -1080,7 +1322,7 @@ fn table_pass(
 /// without displacers. A conjunction holds when, in every word, its atoms' true bits are
 /// exactly its positive literals. (Such rules are never displaced: their `by` stays
 /// `u32::MAX`.)
-fn dense_simple<const NW: usize>(plan: &Plan, t: &[u64], status: &mut [Status], holds: &mut [Tri]) {
+fn dense_simple<const NW: usize>(plan: &Plan, t: &[u64], status: &mut [Status]) {
     let mut tw = [0u64; NW];
     for (a, b) in tw.iter_mut().zip(t) {
         *a = *b;
@@ -1100,7 +1342,6 @@ fn dense_simple<const NW: usize>(plan: &Plan, t: &[u64], status: &mut [Status], 
         } else {
             Status::NotApplies
         };
-        holds[ci] = Tri::of(any);
     }
     let mut conjs = plan.simple_n.chunks_exact(NW);
     for &(ci, n) in &plan.simple_n_rule {
@@ -1114,7 +1355,6 @@ fn dense_simple<const NW: usize>(plan: &Plan, t: &[u64], status: &mut [Status], 
         } else {
             Status::NotApplies
         };
-        holds[ci] = Tri::of(any);
     }
 }
 
@@ -1126,7 +1366,6 @@ fn dense_others<const NW: usize>(
     t: &[u64],
     as_of: i64,
     status: &mut [Status],
-    holds: &mut [Tri],
     bys: &mut [u32],
 ) {
     let mut tw = [0u64; NW];
@@ -1146,10 +1385,10 @@ fn dense_others<const NW: usize>(
             any |= off == 0;
         }
         if as_of < rp.from || as_of > rp.to {
-            not_in_force(ci, status, holds);
+            not_in_force(ci, status);
         } else {
             let disps = &plan.disps[rp.disps.0 as usize..rp.disps.1 as usize];
-            finish_rule(ci, Tri::of(any), disps, status, holds, bys);
+            finish_rule(ci, Tri::of(any), disps, status, bys);
         }
     }
 }
@@ -1157,23 +1396,15 @@ fn dense_others<const NW: usize>(
 /// The end of a rule: its status from its condition and its displacers.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn finish_rule(
-    ci: usize,
-    when: Tri,
-    disps: &[u32],
-    status: &mut [Status],
-    holds: &mut [Tri],
-    bys: &mut [u32],
-) {
+fn finish_rule(ci: usize, when: Tri, disps: &[u32], status: &mut [Status], bys: &mut [u32]) {
     if when == Tri::False {
         status[ci] = Status::NotApplies;
-        holds[ci] = Tri::False;
         return;
     }
     let mut disp = Tri::False;
     let mut by = u32::MAX;
     for &d in disps {
-        let h = holds[d as usize];
+        let h = holds_of(status[d as usize]);
         if h == Tri::True {
             disp = Tri::True;
             by = d;
@@ -1181,7 +1412,6 @@ fn finish_rule(
         }
         disp = disp.or(h);
     }
-    holds[ci] = when.and(disp.not());
     status[ci] = match (when, disp) {
         (Tri::True, Tri::False) => Status::Applies,
         (Tri::True, Tri::True) => Status::Displaced,
@@ -1193,9 +1423,8 @@ fn finish_rule(
 
 /// The outcome of a rule that is not in force.
 #[inline]
-fn not_in_force(ci: usize, status: &mut [Status], holds: &mut [Tri]) {
+fn not_in_force(ci: usize, status: &mut [Status]) {
     status[ci] = Status::NotInForce;
-    holds[ci] = Tri::False;
 }
 
 fn set_known(known: &mut [u64], s: usize, k: bool) {
@@ -1295,7 +1524,6 @@ impl<'p> Evaluator<'p> {
             out: Outcome {
                 status: vec![Status::NotApplies; n_rules],
                 by: vec![u32::MAX; n_rules],
-                holds: vec![Tri::False; n_rules],
                 items: Vec::new(),
                 myths: vec![Tri::False; p.myths.len()],
                 processes: vec![Tri::False; p.processes.len()],
@@ -1434,6 +1662,7 @@ impl<'p> Evaluator<'p> {
         }
         // 3. atom tables (on local slices: the compiler then knows they do not alias).
         let mut kill: Option<[u64; KILL_WORDS]> = None;
+        let mut planes: Option<[u64; KILL_WORDS]> = None;
         let mut touch = [0u64; KILL_WORDS];
         {
             let plan = &self.plan;
@@ -1456,24 +1685,11 @@ impl<'p> Evaluator<'p> {
                 }
             };
             let by_cuts = |tb: &TablePlan, v: i64| {
-                let cuts = plan
-                    .table_cuts
-                    .get(tb.cuts as usize..(tb.cuts + tb.n_cuts) as usize)
-                    .unwrap_or(&[]);
-                bits.get(tb.bits as usize + rank(cuts, v))
+                bits.get(tb.bits as usize + cut_rank(&plan.table_cuts, tb, v))
                     .copied()
                     .unwrap_or(0)
             };
-            let by_elems = |tb: &TablePlan, v: i64| {
-                let mut acc = 0u64;
-                let mut set = v as u64 & tb.set_mask;
-                while set != 0 {
-                    let e = set.trailing_zeros() as usize;
-                    acc |= bits.get(tb.bits as usize + e).copied().unwrap_or(0);
-                    set &= set - 1;
-                }
-                acc
-            };
+            let by_elems = |tb: &TablePlan, v: i64| set_bits(bits, tb, v);
             let all_known = plan.all_known_ok
                 && plan
                     .table_slots
@@ -1506,6 +1722,23 @@ impl<'p> Evaluator<'p> {
                 }
                 kill = Some(k);
                 touch = tc;
+            } else if all_known && plan.plane_words > 0 {
+                let mut k = [0u64; KILL_WORDS];
+                let (k0, c, a) = (
+                    &plan.plane0[..],
+                    &plan.plane_class[..],
+                    &plan.plane_atom[..],
+                );
+                match plan.plane_words {
+                    1 => k[..1].copy_from_slice(&table_kills::<1>(plan, vals, t, k0, c, a)),
+                    2 => k[..2].copy_from_slice(&table_kills::<2>(plan, vals, t, k0, c, a)),
+                    4 => k[..4].copy_from_slice(&table_kills::<4>(plan, vals, t, k0, c, a)),
+                    _ => k = table_kills::<8>(plan, vals, t, k0, c, a),
+                }
+                planes = Some(k);
+                for ((f, t), v) in f.iter_mut().zip(t.iter()).zip(&plan.valid) {
+                    *f = v & !t;
+                }
             } else if all_known && plan.kill_words > 0 {
                 let mut k = [0u64; KILL_WORDS];
                 match plan.kill_words {
@@ -1566,9 +1799,11 @@ impl<'p> Evaluator<'p> {
             o.conj_touch.extend_from_slice(&touch[..kw]);
             o.layout = layout_key(plan);
         }
-        let decided = kill.is_none() && plan.decided(&o.t, &o.f);
+        // Rules already decided by a layout.
+        let laid = kill.is_some() || planes.is_some();
+        let decided = !laid && plan.decided(&o.t, &o.f);
         let (t, f) = (&o.t[..], &o.f[..]);
-        let (status, holds, bys) = (&mut o.status[..], &mut o.holds[..], &mut o.by[..]);
+        let (status, bys) = (&mut o.status[..], &mut o.by[..]);
         let stack = &mut self.stack;
         let disps_of = |rp: &RulePlan| &plan.disps[rp.disps.0 as usize..rp.disps.1 as usize];
         if let Some(k) = kill {
@@ -1589,66 +1824,33 @@ impl<'p> Evaluator<'p> {
             };
             let tc = &touch;
             has_items = match plan.kill_words {
-                1 => kill_rules::<1>(
-                    plan,
-                    p,
-                    k1(&k),
-                    k1(tc),
-                    t,
-                    f,
-                    as_of,
-                    stack,
-                    status,
-                    holds,
-                    bys,
-                ),
-                2 => kill_rules::<2>(
-                    plan,
-                    p,
-                    k2(&k),
-                    k2(tc),
-                    t,
-                    f,
-                    as_of,
-                    stack,
-                    status,
-                    holds,
-                    bys,
-                ),
-                4 => kill_rules::<4>(
-                    plan,
-                    p,
-                    k4(&k),
-                    k4(tc),
-                    t,
-                    f,
-                    as_of,
-                    stack,
-                    status,
-                    holds,
-                    bys,
-                ),
-                _ => kill_rules::<8>(plan, p, k, *tc, t, f, as_of, stack, status, holds, bys),
+                1 => kill_rules::<1>(plan, p, k1(&k), k1(tc), t, f, as_of, stack, status, bys),
+                2 => kill_rules::<2>(plan, p, k2(&k), k2(tc), t, f, as_of, stack, status, bys),
+                4 => kill_rules::<4>(plan, p, k4(&k), k4(tc), t, f, as_of, stack, status, bys),
+                _ => kill_rules::<8>(plan, p, k, *tc, t, f, as_of, stack, status, bys),
             };
         }
-        let dense = kill.is_none() && decided && plan.dense_words > 0;
+        if let Some(k) = planes {
+            has_items = plane_rules(plan, p, &k, t, f, as_of, stack, status, bys);
+        }
+        let dense = !laid && decided && plan.dense_words > 0;
         if dense {
             match plan.dense_words {
-                1 => dense_simple::<1>(plan, t, status, holds),
-                2 => dense_simple::<2>(plan, t, status, holds),
-                3 => dense_simple::<3>(plan, t, status, holds),
-                _ => dense_simple::<4>(plan, t, status, holds),
+                1 => dense_simple::<1>(plan, t, status),
+                2 => dense_simple::<2>(plan, t, status),
+                3 => dense_simple::<3>(plan, t, status),
+                _ => dense_simple::<4>(plan, t, status),
             }
             if !(plan.all_from <= as_of && as_of <= plan.all_to) {
                 for &ci in &plan.simple_rules {
                     let rp = &plan.rules[ci as usize];
                     if as_of < rp.from || as_of > rp.to {
-                        not_in_force(ci as usize, status, holds);
+                        not_in_force(ci as usize, status);
                     }
                 }
             }
         }
-        let segments = if kill.is_some() {
+        let segments = if laid {
             &plan.segments[..0]
         } else {
             &plan.segments[..]
@@ -1660,23 +1862,22 @@ impl<'p> Evaluator<'p> {
                     let ci = sg.rules.0 as usize + i;
                     if rp.way == Way::PerItem {
                         has_items = true;
-                        holds[ci] = Tri::Unknown;
                         status[ci] = Status::Undetermined;
                     } else if as_of < rp.from || as_of > rp.to {
-                        not_in_force(ci, status, holds);
+                        not_in_force(ci, status);
                     } else {
                         let when = cond(&p.rules[ci].cond, t, f, stack);
-                        finish_rule(ci, when, disps_of(rp), status, holds, bys);
+                        finish_rule(ci, when, disps_of(rp), status, bys);
                     }
                 }
                 continue;
             }
             if dense {
                 match plan.dense_words {
-                    1 => dense_others::<1>(plan, sg, t, as_of, status, holds, bys),
-                    2 => dense_others::<2>(plan, sg, t, as_of, status, holds, bys),
-                    3 => dense_others::<3>(plan, sg, t, as_of, status, holds, bys),
-                    _ => dense_others::<4>(plan, sg, t, as_of, status, holds, bys),
+                    1 => dense_others::<1>(plan, sg, t, as_of, status, bys),
+                    2 => dense_others::<2>(plan, sg, t, as_of, status, bys),
+                    3 => dense_others::<3>(plan, sg, t, as_of, status, bys),
+                    _ => dense_others::<4>(plan, sg, t, as_of, status, bys),
                 }
                 continue;
             }
@@ -1694,9 +1895,9 @@ impl<'p> Evaluator<'p> {
                         if l.mark & END_RULE != 0 {
                             let Some(rp) = rps.next() else { break };
                             if as_of < rp.from || as_of > rp.to {
-                                not_in_force(ci, status, holds);
+                                not_in_force(ci, status);
                             } else {
-                                finish_rule(ci, Tri::of(any), disps_of(rp), status, holds, bys);
+                                finish_rule(ci, Tri::of(any), disps_of(rp), status, bys);
                             }
                             ci += 1;
                             any = false;
@@ -1718,7 +1919,7 @@ impl<'p> Evaluator<'p> {
                         if l.mark & END_RULE != 0 {
                             let Some(rp) = rps.next() else { break };
                             if as_of < rp.from || as_of > rp.to {
-                                not_in_force(ci, status, holds);
+                                not_in_force(ci, status);
                             } else {
                                 let when = if any_true {
                                     Tri::True
@@ -1727,7 +1928,7 @@ impl<'p> Evaluator<'p> {
                                 } else {
                                     Tri::Unknown
                                 };
-                                finish_rule(ci, when, disps_of(rp), status, holds, bys);
+                                finish_rule(ci, when, disps_of(rp), status, bys);
                             }
                             ci += 1;
                             (any_true, all_false) = (false, true);
@@ -1774,7 +1975,7 @@ impl<'p> Evaluator<'p> {
                 // item, i.e. it does not apply to an item whose fields are all unknown.
                 let status = if !in_force {
                     Status::NotInForce
-                } else if item_status(p, &ctx, &o.holds, ci, usize::MAX, &mut self.vars).0
+                } else if item_status(p, &ctx, &o.status, ci, usize::MAX, &mut self.vars).0
                     == Status::NotApplies
                 {
                     Status::NotApplies
@@ -1791,7 +1992,7 @@ impl<'p> Evaluator<'p> {
             };
             for i in 0..n {
                 let (status, by) = if in_force {
-                    item_status(p, &ctx, &o.holds, ci, i, &mut self.vars)
+                    item_status(p, &ctx, &o.status, ci, i, &mut self.vars)
                 } else {
                     (Status::NotInForce, u32::MAX)
                 };
@@ -1832,7 +2033,7 @@ fn item_when(
 fn item_holds(
     p: &Program,
     ctx: &Ctx<'_>,
-    holds: &[Tri],
+    status: &[Status],
     ci: usize,
     item: usize,
     vars: &mut Vec<(GroupId, usize)>,
@@ -1853,9 +2054,9 @@ fn item_holds(
     let mut disp = Tri::False;
     for &d in &r.displacers {
         let h = if p.rules[d as usize].per_item.is_some() {
-            item_holds(p, ctx, holds, d as usize, item, vars, depth + 1)
+            item_holds(p, ctx, status, d as usize, item, vars, depth + 1)
         } else {
-            holds[d as usize]
+            holds_of(status[d as usize])
         };
         disp = disp.or(h);
         if disp == Tri::True {
@@ -1868,7 +2069,7 @@ fn item_holds(
 fn item_status(
     p: &Program,
     ctx: &Ctx<'_>,
-    holds: &[Tri],
+    status: &[Status],
     ci: usize,
     item: usize,
     vars: &mut Vec<(GroupId, usize)>,
@@ -1880,9 +2081,9 @@ fn item_status(
     let mut disp = Tri::False;
     for &d in &p.rules[ci].displacers {
         let h = if p.rules[d as usize].per_item.is_some() {
-            item_holds(p, ctx, holds, d as usize, item, vars, 1)
+            item_holds(p, ctx, status, d as usize, item, vars, 1)
         } else {
-            holds[d as usize]
+            holds_of(status[d as usize])
         };
         if h == Tri::True {
             return (

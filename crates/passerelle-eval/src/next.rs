@@ -705,7 +705,7 @@ impl<'p> Asker<'p> {
         for i in d0..d1 {
             let d = self.disps[i as usize];
             let di = (d & !PER_ITEM) as usize;
-            if d & PER_ITEM != 0 || o.holds[di] == Tri::Unknown {
+            if d & PER_ITEM != 0 || o.holds(di) == Tri::Unknown {
                 self.need_rule(ka, di, o, case, depth + 1);
             }
         }
@@ -1229,7 +1229,7 @@ impl Asker<'_> {
                 Status::NotApplies => self.disp_of.get(ci).is_some_and(|d| d.0 != d.1),
                 Status::Applies | Status::Displaced | Status::NotInForce => false,
             };
-            if !open && o.holds[ci] != Tri::Unknown {
+            if !open && o.holds(ci) != Tri::Unknown {
                 continue;
             }
             self.reached[ci] = stamp;
@@ -1263,7 +1263,7 @@ impl Asker<'_> {
                 let (a, b) = if self.reached[d] == stamp {
                     (self.ht[d], self.hf[d])
                 } else {
-                    tri_masks(o.holds[d], all)
+                    tri_masks(o.holds(d), all)
                 };
                 dt |= a;
                 df &= b;

@@ -791,7 +791,7 @@ impl Builder<'_> {
             })
             .unwrap_or(Tri::Unknown)
         } else {
-            o.holds[d as usize]
+            o.holds(d as usize)
         }
     }
 

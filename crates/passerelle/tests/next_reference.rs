@@ -208,7 +208,7 @@ impl<'p> RefAsker<'p> {
             let open = if p.rules[d as usize].per_item.is_some() {
                 true
             } else {
-                o.holds[d as usize] == Tri::Unknown
+                o.holds(d as usize) == Tri::Unknown
             };
             if open {
                 self.need_rule(d as usize, o, case, depth + 1);
