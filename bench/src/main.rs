@@ -6,6 +6,7 @@
 //! passerelle-bench engine NAME [--cases N] [--reps R]      one engine on the 50-rule workload
 //! passerelle-bench load10k [--reps R]                      10,000 rules: Passerelle vs Cedar load
 //! passerelle-bench next [--reps R]                         next question, 30 % unknown, 300 and 10k rules
+//! passerelle-bench vs-native [--cases N] [--reps R]         Passerelle and native-bf interleaved, ratio per rep
 //! passerelle-bench gen-native                              rewrites src/native_gen.rs
 //! ```
 //!
@@ -87,6 +88,7 @@ fn run() -> Result<(), String> {
         Some("check") => check(&o),
         Some("engine") => engine(pos.get(1).map(String::as_str).unwrap_or(""), &o),
         Some("load10k") => load10k(&o),
+        Some("vs-native") => vs_native(&o),
         Some("next") => next(&o),
         Some("gen-native") => gen_native(),
         Some("profile") => profile(pos.get(1).map(String::as_str).unwrap_or(""), &o),
@@ -447,6 +449,106 @@ fn e2e_passerelle(rs: &RuleSet, ev: &mut Evaluator<'_>, text: &str) -> Result<u6
     Ok(rs.mask_of(&ev.run(&c, as_of()).status))
 }
 
+/// Passerelle (verdict, and with explanations) and the branch-free native baseline timed
+/// in turns in one process, `reps` rounds (at least nine) of the three: the machine's drift then moves
+/// both sides of each ratio alike. The ratio is the median of the rounds' ratios.
+fn vs_native(o: &Opts) -> Result<(), String> {
+    let w = work(o.cases)?;
+    let rs = &w.rs;
+    let (m, p) = (rs.model(), rs.program());
+    let d = as_of();
+    let n = w.answers.len();
+    let facts: Vec<native_gen::Facts> = w.rows.iter().map(|r| native_gen::from_row(r)).collect();
+    let cases: Vec<Case> = w
+        .answers
+        .iter()
+        .map(|a| Case::from_answers(p, m, a))
+        .collect();
+    let mut ev = Evaluator::new(p);
+    // Both sides give the same obligations on every case.
+    for (i, (f, c)) in facts.iter().zip(&cases).enumerate() {
+        let (a, b) = (
+            native_gen::obligations_bf(f),
+            rs.mask_of(&ev.run(c, d).status),
+        );
+        if a != b || a != w.expected[i] {
+            return Err(format!("case {i}: native {a:#x}, Passerelle {b:#x}"));
+        }
+    }
+    let obl: Vec<usize> = rs.obligation_ci.clone();
+    let mut buf = Vec::with_capacity(256);
+    let (mut nat, mut ver, mut exp) = (Vec::new(), Vec::new(), Vec::new());
+    let mut sink = 0u64;
+    // At least nine rounds: one ratio per round.
+    let rounds = o.reps.max(9);
+    for r in 0..=rounds {
+        let (tn, s1) = timing::once(|| {
+            facts.iter().fold(0u64, |s, f| {
+                s.wrapping_add(native_gen::obligations_bf(std::hint::black_box(f)))
+            })
+        });
+        let (tv, s2) = timing::once(|| {
+            let mut s = 0u64;
+            for c in &cases {
+                s = s.wrapping_add(rs.mask_of(&ev.run(c, d).status));
+            }
+            s
+        });
+        let (te, s3) = timing::once(|| {
+            let mut s = 0u64;
+            for c in &cases {
+                let out = ev.run(c, d);
+                buf.clear();
+                let mut mask = 0u64;
+                for (k, &ci) in obl.iter().enumerate() {
+                    if out.status[ci] == Status::Applies {
+                        mask |= 1u64 << k;
+                        explain::rule(p, out, ci, &mut buf);
+                    }
+                }
+                s = s.wrapping_add(mask ^ buf.len() as u64);
+            }
+            s
+        });
+        sink = sink.wrapping_add(std::hint::black_box(s1 ^ s2 ^ s3));
+        // Round 0 warms up.
+        if r > 0 {
+            let per = n.max(1) as f64;
+            nat.push(tn / per);
+            ver.push(tv / per);
+            exp.push(te / per);
+        }
+    }
+    let ratio = |xs: &[f64]| Stat::of(xs.iter().zip(&nat).map(|(x, b)| x / b).collect());
+    let (rv, re) = (ratio(&ver), ratio(&exp));
+    let (sn, sv, se) = (
+        Stat::of(nat.clone()),
+        Stat::of(ver.clone()),
+        Stat::of(exp.clone()),
+    );
+    println!(
+        "interleaved, {} rounds of {n} cases (checksum {:x}): native-bf {:.1} ns, Passerelle {:.1} ns (× {:.2}, rounds {:.2}–{:.2}), with explanations {:.1} ns (× {:.2})",
+        rounds,
+        sink & 0xff,
+        sn.med,
+        sv.med,
+        rv.med,
+        rv.min,
+        ver.iter().zip(&nat).map(|(x, b)| x / b).fold(0.0, f64::max),
+        se.med,
+        re.med
+    );
+    result(json!({
+        "kind": "vs_native", "cases": n, "rounds": rounds,
+        "native_med": sn.med, "native_min": sn.min,
+        "verdict_med": sv.med, "verdict_min": sv.min,
+        "explain_med": se.med, "explain_min": se.min,
+        "ratio_med": rv.med, "ratio_min": rv.min,
+        "explain_ratio_med": re.med, "explain_ratio_min": re.min,
+    }));
+    Ok(())
+}
+
 fn engine_native(w: &Work, o: &Opts) -> Result<(), String> {
     let n = w.rows.len();
     if native_gen::OBLIGATIONS.len() != w.rs.obligations.len()
@@ -780,7 +882,11 @@ fn profile(what: &str, o: &Opts) -> Result<(), String> {
         "eval" | "explain" | "e2e" => (workload::ENGINE_RULES, workload::ENGINE_FACTS, 0.0),
         "next300" => (300, 30, 0.3),
         "next10k" => (10_000, 1_000, 0.3),
-        _ => return Err("profile eval|explain|e2e|next300|next10k|load10k|load10k-cores".to_string()),
+        _ => {
+            return Err(
+                "profile eval|explain|e2e|next300|next10k|load10k|load10k-cores".to_string(),
+            );
+        }
     };
     let pack = workload::load(&generate(&gen_options(rules, facts)))?;
     let (m, p) = (&pack.model, &pack.program);
@@ -938,6 +1044,7 @@ fn all(o: &Opts) -> Result<(), String> {
     for e in ENGINES {
         jobs.push(vec!["engine", e]);
     }
+    jobs.push(vec!["vs-native"]);
     jobs.push(vec!["load10k"]);
     jobs.push(vec!["next"]);
     for args in &jobs {
@@ -1064,6 +1171,18 @@ fn all(o: &Opts) -> Result<(), String> {
                 .as_f64()
                 .map(|l| format!("{:.3}", ms(l)))
                 .unwrap_or_else(|| "compiled in".to_string()),
+        );
+    }
+    if let Some(r) = kind("vs_native").next() {
+        println!(
+            "\nInterleaved in one process ({:.0} rounds of native-bf, Passerelle, Passerelle + explanations; the ratio is the median of the rounds' ratios, so the machine's drift moves both sides alike): native-bf {:.1} ns, Passerelle {:.1} ns (× {:.2}; lowest round × {:.2}), with explanations {:.1} ns (× {:.2}).",
+            f(r, "rounds"),
+            f(r, "native_med"),
+            f(r, "verdict_med"),
+            f(r, "ratio_med"),
+            f(r, "ratio_min"),
+            f(r, "explain_med"),
+            f(r, "explain_ratio_med"),
         );
     }
     // load 10k

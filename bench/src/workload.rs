@@ -299,6 +299,27 @@ pub struct RuleSet {
     pub obligations: Vec<Obligation>,
     /// Compiled index of each obligation (all verified, whole-project, in force).
     pub obligation_ci: Vec<usize>,
+    /// When every obligation is among the first 64 compiled rules: the runs of
+    /// obligations on consecutive rules (first rule, length, first obligation), so that
+    /// `mask_of` reads the statuses as one bit mask and moves each run into place.
+    obligation_runs: Option<Vec<(u32, u32, u32)>>,
+}
+
+/// The runs of consecutive compiled rules among the obligations' (see
+/// `RuleSet::obligation_runs`).
+fn runs_of(ci: &[usize]) -> Option<Vec<(u32, u32, u32)>> {
+    if ci.len() > 64 || ci.iter().any(|&c| c >= 64) {
+        return None;
+    }
+    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
+    for (k, &c) in ci.iter().enumerate() {
+        let (c, k) = (c as u32, k as u32);
+        match runs.last_mut() {
+            Some(r) if r.0 + r.1 == c && r.2 + r.1 == k => r.1 += 1,
+            _ => runs.push((c, 1, k)),
+        }
+    }
+    Some(runs)
 }
 
 fn lit_num(v: &Value) -> Option<i64> {
@@ -475,13 +496,15 @@ impl RuleSet {
                 f: holds(m, RuleId(u32::try_from(ri).unwrap_or(0)), 0)?,
             });
         }
-        let obligation_ci = obligations.iter().map(|o| o.ci).collect();
+        let obligation_ci: Vec<usize> = obligations.iter().map(|o| o.ci).collect();
+        let obligation_runs = runs_of(&obligation_ci);
         Ok(RuleSet {
             files,
             pack,
             facts,
             obligations,
             obligation_ci,
+            obligation_runs,
         })
     }
 
@@ -503,6 +526,37 @@ impl RuleSet {
     /// The obligations that apply, as a mask over obligations (at most 64).
     pub fn mask_of(&self, status: &[Status]) -> u64 {
         let mut m = 0u64;
+        if let Some(runs) = &self.obligation_runs {
+            // The first 64 statuses as one mask, eight at a time (a word of eight status
+            // bytes, its bytes equal to `Applies` found without a branch, their top bits
+            // gathered by one multiplication), then each run of obligations moved into
+            // place.
+            const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+            let applies_byte = 0x0101_0101_0101_0101u64 * Status::Applies as u64;
+            let mut applies = 0u64;
+            for (k, ch) in status.chunks(8).take(8).enumerate() {
+                let mut b = [0u8; 8];
+                for (x, s) in b.iter_mut().zip(ch) {
+                    *x = *s as u8;
+                }
+                let y = u64::from_le_bytes(b) ^ applies_byte;
+                // 0x80 in each byte of `y` that is zero (bytes past the statuses are 0,
+                // not `Applies`).
+                let z = !(((y & LOW7) + LOW7) | y | LOW7);
+                let bits = ((z >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+                let bits = if ch.len() < 8 {
+                    bits & ((1u64 << ch.len()) - 1)
+                } else {
+                    bits
+                };
+                applies |= bits << (8 * k);
+            }
+            for &(c, n, k) in runs {
+                let bits = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+                m |= ((applies >> c) & bits) << k;
+            }
+            return m;
+        }
         for (k, &ci) in self.obligation_ci.iter().enumerate().take(64) {
             m |= u64::from(status[ci] == Status::Applies) << k;
         }
