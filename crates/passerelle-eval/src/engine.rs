@@ -103,6 +103,21 @@ impl Outcome {
         }
     }
 
+    /// The truth of an atom (bit position), negated when `neg`, without a branch on the
+    /// data (explanations read one per leaf).
+    #[inline]
+    pub fn lit(&self, bit: u32, neg: bool) -> Tri {
+        // By (negated, true bit, false bit); both bits set cannot happen.
+        const OF: [[Tri; 4]; 2] = [
+            [Tri::Unknown, Tri::False, Tri::True, Tri::True],
+            [Tri::Unknown, Tri::True, Tri::False, Tri::False],
+        ];
+        let (w, b) = ((bit / 64) as usize, bit % 64);
+        let t = self.t.get(w).map_or(0, |x| (x >> b) & 1);
+        let f = self.f.get(w).map_or(0, |x| (x >> b) & 1);
+        OF[usize::from(neg)][(t << 1 | f) as usize]
+    }
+
     /// Whether a slot is known after gates and definitions.
     pub fn slot_known(&self, s: u32) -> bool {
         self.known

@@ -81,8 +81,7 @@ fn push_formula(f: &Formula, o: &Outcome, out: &mut Vec<Node>) -> Tri {
             Tri::of(*b)
         }
         Formula::Lit { atom, neg, leaf } => {
-            let v = o.atom(*atom);
-            let v = if *neg { v.not() } else { v };
+            let v = o.lit(*atom, *neg);
             out.push(Node {
                 kind: Kind::Leaf(*leaf),
                 value: v,
@@ -119,8 +118,7 @@ fn push_formula(f: &Formula, o: &Outcome, out: &mut Vec<Node>) -> Tri {
                 // Leaves (most children) without a call.
                 let v = match x {
                     Formula::Lit { atom, neg, leaf } => {
-                        let v = o.atom(*atom);
-                        let v = if *neg { v.not() } else { v };
+                        let v = o.lit(*atom, *neg);
                         out.push(Node {
                             kind: Kind::Leaf(*leaf),
                             value: v,
