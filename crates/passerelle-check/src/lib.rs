@@ -124,7 +124,7 @@ pub fn check(map: &SourceMap, packs: &[PackInput], opts: &Options) -> Checked {
     for (pi, pf) in &parsed {
         lw.register_file(pack_ids[*pi], pf, map.text(pf.file));
     }
-    lw.lower_all();
+    lw.lower_all(effective_threads(opts.threads));
     lw.resolve_displaces();
     let defs_ok = lw.order_defs();
     lw.check_gates();

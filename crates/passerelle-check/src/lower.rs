@@ -53,6 +53,9 @@ pub(crate) struct Lowerer<'a> {
     /// Where syntax errors are, so that declarations they broke do not also report
     /// missing fields.
     pub(crate) broken: Vec<Span>,
+    /// The id of `m.rules[0]`: 0, but for a worker lowering a run of rules (it holds only
+    /// those, see `Lowerer::lower_all`).
+    pub(crate) rule_base: usize,
 }
 
 /// The names in scope for an expression: binders of quantifiers and per-item rules.
@@ -79,6 +82,7 @@ impl<'a> Lowerer<'a> {
             pending_owners: Vec::new(),
             pending_displaces: Vec::new(),
             broken: Vec::new(),
+            rule_base: 0,
         }
     }
 
@@ -853,9 +857,65 @@ impl<'a> Lowerer<'a> {
 // The rest of the lowerer (second pass) lives in `lower2.rs` to keep files readable.
 pub(crate) use crate::lower2::FieldMap;
 
-impl Lowerer<'_> {
-    /// Runs the second pass over every registered declaration.
-    pub fn lower_all(&mut self) {
+/// Below this many rules, they are lowered on the calling thread only.
+const PARALLEL_RULES: usize = 2_000;
+
+impl<'a> Lowerer<'a> {
+    /// A lowerer for the rules `rules` (ids `base..`) on another thread: a copy of the
+    /// registered model, but for the rules (it holds only its own) and the rule ids.
+    fn worker(&self, base: usize, rules: Vec<Rule>) -> Lowerer<'a> {
+        let m = Model {
+            packs: self.m.packs.clone(),
+            instruments: self.m.instruments.clone(),
+            contacts: self.m.contacts.clone(),
+            facts: self.m.facts.clone(),
+            groups: self.m.groups.clone(),
+            defs: self.m.defs.clone(),
+            names: self.m.names.clone(),
+            instrument_ids: self.m.instrument_ids.clone(),
+            contact_ids: self.m.contact_ids.clone(),
+            rules,
+            ..Model::default()
+        };
+        Lowerer {
+            m,
+            diags: Vec::new(),
+            pending: Vec::new(),
+            used_facts: vec![false; self.used_facts.len()],
+            displaces_spans: vec![Vec::new(); self.displaces_spans.len()],
+            pending_owners: Vec::new(),
+            pending_displaces: Vec::new(),
+            broken: self.broken.clone(),
+            rule_base: base,
+        }
+    }
+
+    /// Takes back what a worker lowered: its rules (they follow this lowerer's), their
+    /// `displaces`, its diagnostics and the facts it saw used.
+    fn merge(&mut self, mut w: Lowerer<'a>, rules: &[(RuleId, &'a Field, Ctx)]) {
+        self.m.rules.append(&mut w.m.rules);
+        for (id, _, _) in rules {
+            let i = id.idx();
+            if let (Some(a), Some(b)) = (
+                self.displaces_spans.get_mut(i),
+                w.displaces_spans.get_mut(i),
+            ) {
+                std::mem::swap(a, b);
+            }
+        }
+        self.diags.append(&mut w.diags);
+        for (a, b) in self.used_facts.iter_mut().zip(&w.used_facts) {
+            *a |= *b;
+        }
+        self.pending_displaces.append(&mut w.pending_displaces);
+    }
+
+    /// Runs the second pass over every registered declaration. With more than one thread
+    /// and many rules, the last rules (in order) are lowered on other threads, each over a
+    /// copy of the registered model: lowering a rule reads only what registration and the
+    /// shapes of facts and groups made, and writes only the rule, its diagnostics and the
+    /// facts it uses, so the result is the same as on one thread.
+    pub fn lower_all(&mut self, threads: usize) {
         self.resolve_instrument_owners();
         let pending = std::mem::take(&mut self.pending);
         // Contacts and facts first (their shapes are needed by the others), then the rest.
@@ -871,21 +931,83 @@ impl Lowerer<'_> {
                 self.lower_group(*id, f);
             }
         }
-        for p in &pending {
-            match p {
-                Pending::Fact(id, f) => self.lower_fact_gate(*id, f),
-                Pending::Def(id, f) => self.lower_def(*id, f),
-                Pending::Rule(id, f, ctx) => self.lower_rule(*id, f, *ctx),
-                Pending::Myth(id, f, ctx) => self.lower_myth(*id, f, *ctx),
-                Pending::Threshold(id, f, ctx) => self.lower_threshold(*id, f, *ctx),
-                Pending::Process(id, f, ctx) => self.lower_process(*id, f, *ctx),
-                _ => {}
+        let rules: Vec<(RuleId, &'a Field, Ctx)> = pending
+            .iter()
+            .filter_map(|p| match p {
+                Pending::Rule(id, f, ctx) => Some((*id, *f, *ctx)),
+                _ => None,
+            })
+            .collect();
+        // Workers take the last rules, each a run of consecutive ids up to the end (rules
+        // are registered, hence numbered, in the order they are pending).
+        let in_order = rules.iter().enumerate().all(|(i, r)| r.0.idx() == i)
+            && rules.len() == self.m.rules.len();
+        let workers = if threads > 1 && rules.len() >= PARALLEL_RULES && in_order {
+            threads - 1
+        } else {
+            0
+        };
+        let share = rules.len().div_ceil(workers + 1).max(1);
+        let theirs: Vec<&[(RuleId, &'a Field, Ctx)]> = if workers > 0 {
+            rules[share.min(rules.len())..].chunks(share).collect()
+        } else {
+            Vec::new()
+        };
+        let mut handed = vec![false; self.m.rules.len()];
+        for (id, _, _) in theirs.iter().flat_map(|c| c.iter()) {
+            if let Some(h) = handed.get_mut(id.idx()) {
+                *h = true;
             }
         }
+        // Each worker's rules move to it (from the last run back), and come back in merge.
+        let mut helpers: Vec<Lowerer<'a>> = Vec::with_capacity(theirs.len());
+        for chunk in theirs.iter().rev() {
+            let base = chunk.first().map_or(self.m.rules.len(), |r| r.0.idx());
+            let own = self.m.rules.split_off(base.min(self.m.rules.len()));
+            helpers.push(self.worker(base, own));
+        }
+        helpers.reverse();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = helpers
+                .into_iter()
+                .zip(&theirs)
+                .map(|(mut w, chunk)| {
+                    scope.spawn(move || {
+                        for &(id, f, ctx) in chunk.iter() {
+                            w.lower_rule(id, f, ctx);
+                        }
+                        w
+                    })
+                })
+                .collect();
+            self.lower_rest(&pending, &handed);
+            for (h, chunk) in handles.into_iter().zip(&theirs) {
+                match h.join() {
+                    Ok(w) => self.merge(w, chunk),
+                    Err(e) => std::panic::resume_unwind(e),
+                }
+            }
+        });
         for p in &pending {
             match p {
                 Pending::Journey(id, f) => self.lower_journey(*id, f),
                 Pending::Scenario(id, f) => self.lower_scenario(*id, f),
+                _ => {}
+            }
+        }
+    }
+
+    /// The declarations after facts' shapes and groups, but the rules `handed` to workers.
+    fn lower_rest(&mut self, pending: &[Pending<'a>], handed: &[bool]) {
+        for p in pending {
+            match p {
+                Pending::Fact(id, f) => self.lower_fact_gate(*id, f),
+                Pending::Def(id, f) => self.lower_def(*id, f),
+                Pending::Rule(id, _, _) if handed.get(id.idx()).copied().unwrap_or(false) => {}
+                Pending::Rule(id, f, ctx) => self.lower_rule(*id, f, *ctx),
+                Pending::Myth(id, f, ctx) => self.lower_myth(*id, f, *ctx),
+                Pending::Threshold(id, f, ctx) => self.lower_threshold(*id, f, *ctx),
+                Pending::Process(id, f, ctx) => self.lower_process(*id, f, *ctx),
                 _ => {}
             }
         }

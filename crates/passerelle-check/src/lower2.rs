@@ -663,7 +663,7 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn lower_rule(&mut self, id: RuleId, f: &Field, ctx: Ctx) {
-        let is_exception = self.m.rules[id.idx()].kind == RuleKind::Exception;
+        let is_exception = self.m.rules[id.idx() - self.rule_base].kind == RuleKind::Exception;
         let allowed: &[(&str, bool)] = if is_exception {
             &[
                 ("displaces", MANY),
@@ -858,7 +858,7 @@ impl Lowerer<'_> {
         }
         self.displaces_spans[id.idx()] = displaces_spans;
         self.pending_displaces.push((id, displaces_names));
-        let r = &mut self.m.rules[id.idx()];
+        let r = &mut self.m.rules[id.idx() - self.rule_base];
         r.when = when;
         r.text = text;
         r.intent = intent;
