@@ -23,6 +23,7 @@ pub use manifest::{Manifest, parse_manifest, valid_id};
 
 use passerelle_diag::{Diag, Diags, FileId, SourceMap};
 use passerelle_syntax::ParsedFile;
+use std::sync::OnceLock;
 
 /// One pack's files, as the loader found them.
 #[derive(Clone, Debug)]
@@ -95,20 +96,15 @@ pub fn check(map: &SourceMap, packs: &[PackInput], opts: &Options) -> Checked {
         .enumerate()
         .flat_map(|(pi, p)| p.files.iter().map(move |&f| (pi, f)))
         .collect();
-    let parsed = parse_files(map, &jobs, opts.threads, &mut diags);
+    // Files are parsed in runs (one per thread), and each run registered as soon as it
+    // and the runs before it are parsed: the calling thread parses the first, a little
+    // shorter run, then registers it while the other threads finish theirs.
+    let runs = file_runs(map, &jobs, opts.threads);
+    let slots: Vec<OnceLock<Vec<(usize, ParsedFile)>>> =
+        runs.iter().map(|_| OnceLock::new()).collect();
+    let slots_ref = &slots;
     let mut lw = lower::Lowerer::new();
-    lw.broken = diags
-        .iter()
-        .filter(|d| {
-            matches!(
-                d.code,
-                passerelle_diag::Code::Syntax
-                    | passerelle_diag::Code::InvalidLiteral
-                    | passerelle_diag::Code::TooDeep
-            )
-        })
-        .filter_map(|d| d.primary.as_ref().map(|p| p.span))
-        .collect();
+    lw.broken = broken_spans(&diags);
     lw.diags = diags;
     let mut pack_ids = Vec::new();
     for (p, man) in packs.iter().zip(manifests) {
@@ -121,9 +117,38 @@ pub fn check(map: &SourceMap, packs: &[PackInput], opts: &Options) -> Checked {
         });
         pack_ids.push(lw.add_pack(man, p.dir.clone(), Some(p.manifest)));
     }
-    for (pi, pf) in &parsed {
-        lw.register_file(pack_ids[*pi], pf, map.text(pf.file));
-    }
+    let parse_run = |run: &[(usize, FileId)]| -> ParsedRun {
+        let mut d = Vec::new();
+        let out: Vec<_> = run
+            .iter()
+            .map(|&(pi, f)| (pi, passerelle_syntax::split(f, map.text(f), &mut d)))
+            .collect();
+        (out, d)
+    };
+    let mut absorb = |k: usize, (files, d): ParsedRun| {
+        let _ = slots_ref[k].set(files);
+        lw.broken.extend(broken_spans(&d));
+        lw.diags.extend(d);
+        for (pi, pf) in slots_ref[k].get().into_iter().flatten() {
+            lw.register_file(pack_ids[*pi], pf, map.text(pf.file));
+        }
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .skip(1)
+            .map(|&run| scope.spawn(move || parse_run(run)))
+            .collect();
+        // The first run on this thread (its memory then comes from this thread's heap,
+        // warm from earlier work).
+        absorb(0, parse_run(runs.first().copied().unwrap_or(&[])));
+        for (k, h) in handles.into_iter().enumerate() {
+            absorb(
+                k + 1,
+                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+        }
+    });
     lw.lower_all(effective_threads(opts.threads));
     lw.resolve_displaces();
     let defs_ok = lw.order_defs();
@@ -141,7 +166,11 @@ pub fn check(map: &SourceMap, packs: &[PackInput], opts: &Options) -> Checked {
     let raw = std::mem::take(&mut lw.diags);
     drop(lw);
     let mut diags = Diags::new();
-    let files: Vec<ParsedFile> = parsed.into_iter().map(|(_, f)| f).collect();
+    let files: Vec<ParsedFile> = slots
+        .into_iter()
+        .flat_map(|s| s.into_inner().unwrap_or_default())
+        .map(|(_, f)| f)
+        .collect();
     for mut d in raw {
         d.context = provision_context(&model, &files, &d);
         diags.push(d);
@@ -154,65 +183,53 @@ pub fn check(map: &SourceMap, packs: &[PackInput], opts: &Options) -> Checked {
     }
 }
 
-/// Splits and parses every file, in order. With more than one thread, the files are cut
-/// into contiguous runs of about equal size, one per thread.
-fn parse_files(
+/// One run's parsed files and diagnostics.
+type ParsedRun = (Vec<(usize, ParsedFile)>, Vec<Diag>);
+
+/// The spans of syntax errors, so that the declarations they broke do not also report
+/// missing fields.
+fn broken_spans(diags: &[Diag]) -> Vec<passerelle_diag::Span> {
+    diags
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.code,
+                passerelle_diag::Code::Syntax
+                    | passerelle_diag::Code::InvalidLiteral
+                    | passerelle_diag::Code::TooDeep
+            )
+        })
+        .filter_map(|d| d.primary.as_ref().map(|p| p.span))
+        .collect()
+}
+
+/// The files cut into contiguous runs, one per thread: one run below
+/// [`PARALLEL_BYTES`] or with one thread; otherwise runs of about equal size, the first a
+/// little shorter (its thread then registers it while the others parse).
+fn file_runs<'j>(
     map: &SourceMap,
-    jobs: &[(usize, FileId)],
+    jobs: &'j [(usize, FileId)],
     threads: usize,
-    diags: &mut Vec<Diag>,
-) -> Vec<(usize, ParsedFile)> {
-    let one = |(pi, f): (usize, FileId), diags: &mut Vec<Diag>| {
-        (pi, passerelle_syntax::split(f, map.text(f), diags))
-    };
+) -> Vec<&'j [(usize, FileId)]> {
     let bytes: usize = jobs.iter().map(|&(_, f)| map.text(f).len()).sum();
     let threads = effective_threads(threads).min(jobs.len());
     if threads <= 1 || bytes < PARALLEL_BYTES {
-        return jobs.iter().map(|&j| one(j, diags)).collect();
+        return vec![jobs];
     }
-    // Contiguous runs of about `bytes / threads` each.
-    let share = bytes.div_ceil(threads);
+    // The first run weighs 0.85 of the others.
+    let unit = bytes as f64 / (threads as f64 - 0.15);
     let mut runs: Vec<&[(usize, FileId)]> = Vec::with_capacity(threads);
-    let (mut from, mut acc) = (0, 0);
+    let (mut from, mut acc) = (0, 0usize);
     for (i, &(_, f)) in jobs.iter().enumerate() {
         acc += map.text(f).len();
-        if acc >= share && runs.len() + 1 < threads {
+        let target = if runs.is_empty() { unit * 0.85 } else { unit };
+        if acc as f64 >= target && runs.len() + 1 < threads {
             runs.push(&jobs[from..=i]);
             (from, acc) = (i + 1, 0);
         }
     }
     runs.push(&jobs[from..]);
-    /// One thread's files and diagnostics.
-    type Run = (Vec<(usize, ParsedFile)>, Vec<Diag>);
-    let parse_run = |run: &[(usize, FileId)]| -> Run {
-        let mut d = Vec::new();
-        let out: Vec<_> = run.iter().map(|&j| one(j, &mut d)).collect();
-        (out, d)
-    };
-    // The first run on this thread (its memory then comes from this thread's heap, warm
-    // from earlier work), the others on their own threads.
-    let (first, rest) = runs
-        .split_first()
-        .map_or((&[][..], &[][..]), |(f, r)| (*f, r));
-    let results: Vec<Run> = std::thread::scope(|scope| {
-        let handles: Vec<_> = rest
-            .iter()
-            .map(|&run| scope.spawn(move || parse_run(run)))
-            .collect();
-        let mut results = vec![parse_run(first)];
-        results.extend(
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
-        );
-        results
-    });
-    let mut parsed = Vec::with_capacity(jobs.len());
-    for (out, d) in results {
-        parsed.extend(out);
-        diags.extend(d);
-    }
-    parsed
+    runs
 }
 
 /// The provision heading enclosing a diagnostic's primary span, e.g. `privacy-act § 5(2)`.
