@@ -357,6 +357,14 @@ pub fn reach(p: &Program) -> Reach {
     let mut seen = vec![u32::MAX; p.rules.len()];
     let mut stack = Vec::new();
     let mut closure = Vec::new();
+    // Each fact slot's tables.
+    let mut tables_of: Vec<Vec<&crate::SlotTable>> = vec![Vec::new(); nf];
+    for tb in &p.tables {
+        if let Some(v) = tables_of.get_mut(tb.slot as usize) {
+            v.push(tb);
+        }
+    }
+    let (mut tm, mut fm) = ([0u64; 64], [0u64; 64]);
     for s in 0..nf {
         if !ok[s] {
             continue;
@@ -391,10 +399,10 @@ pub fn reach(p: &Program) -> Reach {
         let probes = p.probes.get(s).map(Vec::as_slice).unwrap_or(&[]);
         let probes = &probes[..probes.len().min(MAX_PROBES)];
         let a0 = n32(out.atoms.len());
-        for tb in p.tables.iter().filter(|tb| tb.slot as usize == s) {
+        for tb in &tables_of[s] {
             let atoms = tb.value_mask | tb.known_true | tb.unknown_true;
-            let mut tm = vec![0u64; 64];
-            let mut fm = vec![0u64; 64];
+            tm.fill(0);
+            fm.fill(0);
             for (i, &v) in probes.iter().enumerate() {
                 let vb = table_value(&tb.kind, v);
                 let t = vb | tb.known_true;
