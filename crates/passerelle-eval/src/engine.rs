@@ -1262,9 +1262,18 @@ fn plane_rules(
     for (j, w) in kill[..plan.plane_words.min(KILL_WORDS)].iter().enumerate() {
         holds[(j % rw) & (KILL_WORDS - 1)] |= !w;
     }
-    for (i, ch) in status.chunks_mut(8).enumerate() {
-        let byte = (holds[(i / 8) & (KILL_WORDS - 1)] >> ((i % 8) * 8)) & 0xff;
-        ch.copy_from_slice(&SPREAD[byte as usize][..ch.len()]);
+    let byte = |i: usize| (holds[(i / 8) & (KILL_WORDS - 1)] >> ((i % 8) * 8)) & 0xff;
+    // Whole groups of eight as fixed-size copies (no call to `memcpy`), then the rest.
+    let mut groups = status.chunks_exact_mut(8);
+    let mut n = 0;
+    for ch in groups.by_ref() {
+        ch.copy_from_slice(&SPREAD[byte(n) as usize]);
+        n += 1;
+    }
+    let rest = groups.into_remainder();
+    let last = &SPREAD[byte(n) as usize];
+    for (s, v) in rest.iter_mut().zip(last) {
+        *s = *v;
     }
     let holds_rule = |ci: usize| Tri::of(holds[(ci / 64) & (KILL_WORDS - 1)] >> (ci % 64) & 1 != 0);
     if !(plan.all_from <= as_of && as_of <= plan.all_to) {
