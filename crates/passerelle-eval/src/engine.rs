@@ -1156,7 +1156,6 @@ fn kill_rules<const K: usize>(
     status: &mut [Status],
     bys: &mut [u32],
 ) -> bool {
-    let mut has_items = false;
     let alive = kill.map(|w| !w);
     // A flat rule: true when a conjunction is alive and untouched, false when none is alive.
     let when = |w: u32, mask: u64| {
@@ -1196,32 +1195,8 @@ fn kill_rules<const K: usize>(
             status[ci] = STATUS[k];
         }
     }
-    if !(plan.all_from <= as_of && as_of <= plan.all_to) {
-        for &(ci, _, _) in &plan.kill_simple {
-            let rp = &plan.rules[ci as usize];
-            if as_of < rp.from || as_of > rp.to {
-                not_in_force(ci as usize, status);
-            }
-        }
-    }
-    // Second pass: the others, in order (displacers first).
-    for &ci in &plan.kill_others {
-        let ci = ci as usize;
-        let rp = &plan.rules[ci];
-        let disps = &plan.disps[rp.disps.0 as usize..rp.disps.1 as usize];
-        if rp.way == Way::PerItem {
-            has_items = true;
-            status[ci] = Status::Undetermined;
-        } else if as_of < rp.from || as_of > rp.to {
-            not_in_force(ci, status);
-        } else if rp.way == Way::Flat {
-            finish_rule(ci, when(rp.kill_word, rp.kill_mask), disps, status, bys);
-        } else {
-            let when = cond(&p.rules[ci].cond, t, f, stack);
-            finish_rule(ci, when, disps, status, bys);
-        }
-    }
-    has_items
+    let when = |rp: &RulePlan, _: usize| when(rp.kill_word, rp.kill_mask);
+    rest_rules(plan, p, as_of, t, f, stack, status, bys, when)
 }
 
 /// Statuses, eight rules at a time, by which of them hold (bit `j` of the index: rule `j`).
@@ -1276,6 +1251,28 @@ fn plane_rules(
         *s = *v;
     }
     let holds_rule = |ci: usize| Tri::of(holds[(ci / 64) & (KILL_WORDS - 1)] >> (ci % 64) & 1 != 0);
+    rest_rules(plan, p, as_of, t, f, stack, status, bys, |_, ci| {
+        holds_rule(ci)
+    })
+}
+
+/// The end of the kill layout's and the planes' rule passes: the rules of the first pass
+/// not in force on the date, then the others (not flat, or with displacers) one by one, in
+/// order; `when(rule, ci)`: whether a flat rule's condition holds. Whether a per-item rule
+/// was met.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn rest_rules(
+    plan: &Plan,
+    p: &Program,
+    as_of: i64,
+    t: &[u64],
+    f: &[u64],
+    stack: &mut Vec<(bool, bool)>,
+    status: &mut [Status],
+    bys: &mut [u32],
+    when: impl Fn(&RulePlan, usize) -> Tri,
+) -> bool {
     if !(plan.all_from <= as_of && as_of <= plan.all_to) {
         for &(ci, _, _) in &plan.kill_simple {
             let rp = &plan.rules[ci as usize];
@@ -1295,7 +1292,7 @@ fn plane_rules(
         } else if as_of < rp.from || as_of > rp.to {
             not_in_force(ci, status);
         } else if rp.way == Way::Flat {
-            finish_rule(ci, holds_rule(ci), disps, status, bys);
+            finish_rule(ci, when(rp, ci), disps, status, bys);
         } else {
             let when = cond(&p.rules[ci].cond, t, f, stack);
             finish_rule(ci, when, disps, status, bys);
