@@ -429,7 +429,6 @@ impl Plan {
         // Tables.
         for tb in &p.tables {
             let (bits, cuts) = (n32(plan.table_bits.len()), n32(plan.table_cuts.len()));
-            let mut n_cuts = 0;
             let way = match &tb.kind {
                 TableKind::ByValue(b) => {
                     plan.table_bits.extend_from_slice(b);
@@ -437,7 +436,6 @@ impl Plan {
                 }
                 TableKind::Cuts { cuts: c, bits: b } => {
                     plan.table_cuts.extend_from_slice(c);
-                    n_cuts = n32(c.len());
                     plan.table_bits.extend_from_slice(b);
                     // `bits[rank]` for every rank 0..=cuts.len().
                     plan.table_bits.extend(std::iter::repeat_n(
@@ -484,7 +482,7 @@ impl Plan {
                 bits,
                 n_bits: n32(plan.table_bits.len()) - bits,
                 cuts,
-                n_cuts,
+                n_cuts: n32(plan.table_cuts.len()) - cuts,
                 known_true: if ok { tb.known_true } else { 0 },
                 unknown_true: if ok { tb.unknown_true } else { 0 },
                 value_mask: tb.value_mask,
@@ -724,19 +722,14 @@ impl Plan {
         let k = k.next_power_of_two();
         let killed =
             |w: u32, bits: u64, truth: u64| killed_conjs(&conj_lits, k, w, bits, truth, Some);
-        let mut kill0 = vec![0u64; k];
         let (mut n_class, mut n_atom) = (0u32, 0u32);
         let mut kill_state = Vec::with_capacity(self.tables.len() * 3 * k);
         for tb in &mut self.tables {
             let sh = |m: u64| m << tb.shift;
             // `is known` atoms are true and `is unknown` atoms false.
             let constant = sh(tb.known_true | tb.unknown_true);
-            let known = killed(tb.word, constant, sh(tb.known_true));
-            for (a, b) in kill0.iter_mut().zip(&known) {
-                *a |= b;
-            }
             let vm = sh(tb.value_mask);
-            kill_state.extend(known);
+            kill_state.extend(killed(tb.word, constant, sh(tb.known_true)));
             kill_state.extend(killed(tb.word, constant, sh(tb.unknown_true)));
             // Conjunctions with a literal on the value: `killed` by either truth.
             let touch = killed(tb.word, vm, 0)
@@ -756,7 +749,7 @@ impl Plan {
                 TableWay::KnownOnly => {}
             }
         }
-        let (kill_class, kill_atom) = self.class_entries(&killed);
+        let (kill0, kill_class, kill_atom) = self.class_entries(k, &killed);
         self.build_planes(&conj_lits);
         // What each conjunction needs: the fact slots of its atoms.
         self.kill_need.clear();
@@ -804,13 +797,26 @@ impl Plan {
         self.kill_atom = kill_atom;
     }
 
-    /// The entries of the value classes (value and cut tables: the true bits, then what
-    /// `killed` gives) and of the atoms of set tables (killed when true, then when false),
-    /// table after table, in the order of `TablePlan::kills`.
-    fn class_entries(&self, killed: &dyn Fn(u32, u64, u64) -> Vec<u64>) -> (Vec<u64>, Vec<u64>) {
-        let (mut class, mut atom) = (Vec::new(), Vec::new());
+    /// For `k` words given by `killed`: what the `is known` / `is unknown` atoms kill when
+    /// every slot is known, the entries of the value classes (value and cut tables: the
+    /// true bits, then what `killed` gives) and those of the atoms of set tables (killed
+    /// when true, then when false), table after table, in the order of `TablePlan::kills`.
+    fn class_entries(
+        &self,
+        k: usize,
+        killed: &dyn Fn(u32, u64, u64) -> Vec<u64>,
+    ) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
+        let (mut zero, mut class, mut atom) = (vec![0u64; k], Vec::new(), Vec::new());
         for tb in &self.tables {
             let sh = |m: u64| m << tb.shift;
+            let known = killed(
+                tb.word,
+                sh(tb.known_true | tb.unknown_true),
+                sh(tb.known_true),
+            );
+            for (a, b) in zero.iter_mut().zip(&known) {
+                *a |= b;
+            }
             let vm = sh(tb.value_mask);
             match tb.way {
                 TableWay::ByValue | TableWay::Cuts => {
@@ -832,7 +838,7 @@ impl Plan {
                 TableWay::KnownOnly => {}
             }
         }
-        (class, atom)
+        (zero, class, atom)
     }
 
     /// Builds the rule planes (see `Plan::plane_words`) from the kill layout's
@@ -872,18 +878,10 @@ impl Plan {
                 at.get(c).copied().filter(|b| *b != usize::MAX)
             })
         };
-        for tb in &self.tables {
-            let sh = |m: u64| m << tb.shift;
-            let known = killed(
-                tb.word,
-                sh(tb.known_true | tb.unknown_true),
-                sh(tb.known_true),
-            );
-            for (a, b) in plane0.iter_mut().zip(&known) {
-                *a |= b;
-            }
+        let (zero, class, atom) = self.class_entries(k, &killed);
+        for (a, b) in plane0.iter_mut().zip(&zero) {
+            *a |= b;
         }
-        let (class, atom) = self.class_entries(&killed);
         self.plane_words = k;
         self.rule_words = rw;
         self.plane0 = plane0;
@@ -941,23 +939,37 @@ fn killed_conjs(
     out
 }
 
-/// The kill layout's table pass (`K` words of conjunctions; every table's slot is known):
-/// the true bits of every atom, and the conjunctions some table makes false.
-fn kill_tables<const K: usize>(plan: &Plan, vals: &[i64], t: &mut [u64]) -> [u64; K] {
-    table_kills::<K>(
-        plan,
-        vals,
-        t,
-        &plan.kill0,
-        &plan.kill_class,
-        &plan.kill_atom,
-    )
+/// The table pass for complete answers over `words` words of entries (those of the kill
+/// layout or of the rule planes): the true bits of every atom, and the conjunctions some
+/// table makes false.
+fn table_kills(
+    words: usize,
+    plan: &Plan,
+    vals: &[i64],
+    t: &mut [u64],
+    kill0: &[u64],
+    kill_class: &[u64],
+    kill_atom: &[u64],
+) -> [u64; KILL_WORDS] {
+    let mut k = [0u64; KILL_WORDS];
+    match words {
+        1 => k[..1].copy_from_slice(&table_kills_k::<1>(
+            plan, vals, t, kill0, kill_class, kill_atom,
+        )),
+        2 => k[..2].copy_from_slice(&table_kills_k::<2>(
+            plan, vals, t, kill0, kill_class, kill_atom,
+        )),
+        4 => k[..4].copy_from_slice(&table_kills_k::<4>(
+            plan, vals, t, kill0, kill_class, kill_atom,
+        )),
+        _ => k = table_kills_k::<8>(plan, vals, t, kill0, kill_class, kill_atom),
+    }
+    k
 }
 
-/// The table pass of [`kill_tables`] over given entries (those of the kill layout or of
-/// the rule planes).
+/// [`table_kills`] for `K` words.
 #[inline(always)]
-fn table_kills<const K: usize>(
+fn table_kills_k<const K: usize>(
     plan: &Plan,
     vals: &[i64],
     t: &mut [u64],
@@ -1743,32 +1755,15 @@ impl<'p> Evaluator<'p> {
                 }
                 kill = Some(k);
                 touch = tc;
-            } else if all_known && plan.plane_words > 0 {
-                let mut k = [0u64; KILL_WORDS];
-                let (k0, c, a) = (
-                    &plan.plane0[..],
-                    &plan.plane_class[..],
-                    &plan.plane_atom[..],
-                );
-                match plan.plane_words {
-                    1 => k[..1].copy_from_slice(&table_kills::<1>(plan, vals, t, k0, c, a)),
-                    2 => k[..2].copy_from_slice(&table_kills::<2>(plan, vals, t, k0, c, a)),
-                    4 => k[..4].copy_from_slice(&table_kills::<4>(plan, vals, t, k0, c, a)),
-                    _ => k = table_kills::<8>(plan, vals, t, k0, c, a),
+            } else if all_known && (plan.plane_words > 0 || plan.kill_words > 0) {
+                // Complete answers: the rule planes when they fit, else the kill layout.
+                if plan.plane_words > 0 {
+                    let (k0, c, a) = (&plan.plane0, &plan.plane_class, &plan.plane_atom);
+                    planes = Some(table_kills(plan.plane_words, plan, vals, t, k0, c, a));
+                } else {
+                    let (k0, c, a) = (&plan.kill0, &plan.kill_class, &plan.kill_atom);
+                    kill = Some(table_kills(plan.kill_words, plan, vals, t, k0, c, a));
                 }
-                planes = Some(k);
-                for ((f, t), v) in f.iter_mut().zip(t.iter()).zip(&plan.valid) {
-                    *f = v & !t;
-                }
-            } else if all_known && plan.kill_words > 0 {
-                let mut k = [0u64; KILL_WORDS];
-                match plan.kill_words {
-                    1 => k[..1].copy_from_slice(&kill_tables::<1>(plan, vals, t)),
-                    2 => k[..2].copy_from_slice(&kill_tables::<2>(plan, vals, t)),
-                    4 => k[..4].copy_from_slice(&kill_tables::<4>(plan, vals, t)),
-                    _ => k = kill_tables::<8>(plan, vals, t),
-                }
-                kill = Some(k);
                 for ((f, t), v) in f.iter_mut().zip(t.iter()).zip(&plan.valid) {
                     *f = v & !t;
                 }
