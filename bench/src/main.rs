@@ -475,7 +475,7 @@ fn vs_native(o: &Opts) -> Result<(), String> {
             return Err(format!("case {i}: native {a:#x}, Passerelle {b:#x}"));
         }
     }
-    let obl: Vec<usize> = rs.obligation_ci.clone();
+    let obl = &rs.obligation_ci;
     let mut buf = Vec::with_capacity(256);
     let (mut nat, mut ver, mut exp) = (Vec::new(), Vec::new(), Vec::new());
     let mut sink = 0u64;
